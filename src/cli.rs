@@ -1,0 +1,117 @@
+//! The command line, as clap derive types; the doc comments are the help text.
+
+use crate::sparql::ResultFormat;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// talkgraph: conference notes (Markdown, Russian and English) into an RDF knowledge graph of talks,
+/// speakers, organizations, technologies and stances, in an embedded Oxigraph store.
+///
+/// Exit codes: 0 success, 1 error (or a warning under --strict), 2 usage.
+#[derive(Debug, Parser)]
+#[command(name = "talkgraph", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Turn warnings (unreadable files, talks without speakers) into errors.
+    #[arg(long, global = true)]
+    pub strict: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the store lives.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// The store folder (RocksDB) [default: .talkgraph in the working directory].
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "memory")]
+    pub store: Option<PathBuf>,
+    /// Use a throwaway in-memory store, built from the notes for this one command.
+    #[arg(long, global = true)]
+    pub memory: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ingest notes into the store: new files added, changed files replaced, removed files dropped.
+    Ingest(IngestArgs),
+    /// Run a canned query (see `queries/`) or a SPARQL file or text over the graph.
+    Query(QueryArgs),
+    /// Export the graph as RDF (Turtle by default).
+    Export(ExportArgs),
+    /// Count talks, speakers, organizations, technologies, stances and triples.
+    Stats(NotesArgs),
+}
+
+/// Which notes a command reads.
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    /// Notes files or folders [default: the folders the store was built from, else notes/].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// `ingest` arguments.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub notes: NotesArgs,
+    /// Drop everything and rebuild the store from the notes.
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+/// `query` arguments.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// A canned query name (e.g. companies-moved-to) or a .rq file.
+    #[arg(value_name = "NAME|FILE.rq", required_unless_present_any = ["query", "list"])]
+    pub name: Option<String>,
+    /// SPARQL query text to run instead of a named query.
+    #[arg(long = "query", value_name = "TEXT", conflicts_with = "name")]
+    pub query: Option<String>,
+    /// Bind a query variable: NAME=VALUE (bound as a literal, never spliced into the text).
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ResultFormat::Table)]
+    pub format: ResultFormat,
+    /// Stop the query after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// List the canned queries with their questions and parameters.
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// RDF formats for export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Turtle (all graphs merged).
+    Ttl,
+    /// N-Triples (all graphs merged).
+    Nt,
+    /// N-Quads (one graph per notes file).
+    Nq,
+    /// TriG (one graph per notes file).
+    Trig,
+    /// JSON-LD (all graphs merged).
+    Jsonld,
+    /// RDF/XML (all graphs merged).
+    Rdf,
+}
+
+/// `export` arguments.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format [default: from the --output extension, else ttl].
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Leave the ontology (vocabulary, technology and organization tables) out of the export.
+    #[arg(long)]
+    pub without_ontology: bool,
+}

@@ -1,0 +1,57 @@
+//! `talkgraph query`: a canned query, a .rq file or SPARQL text, with bound parameters, over a store
+//! brought up to date first.
+
+use super::open_current;
+use crate::cli::{Cli, QueryArgs};
+use crate::sparql::{self, QueryText};
+use anyhow::{Result, bail};
+use std::io::Write;
+use std::time::Duration;
+
+/// Runs `query`.
+pub fn run(cli: &Cli, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
+    if args.list {
+        for (name, text) in sparql::CANNED {
+            writeln!(
+                out,
+                "{name}\n  {}\n",
+                sparql::describe(text).replace('\n', "\n  ")
+            )?;
+        }
+        return Ok(());
+    }
+    let query = match (&args.query, &args.name) {
+        (Some(text), _) => QueryText {
+            origin: "--query".into(),
+            text: text.clone(),
+        },
+        (None, Some(name)) => sparql::resolve(name)?,
+        (None, None) => bail!("give a query name, a .rq file or --query TEXT"),
+    };
+    let params = sparql::parameters(&args.params)?;
+    check_required(&query, &params)?;
+    let timeout = args.timeout.map(Duration::from_secs_f64);
+    let (store, _) = open_current(cli, &[])?;
+    let results = sparql::run(&store, &query, &params, timeout)?;
+    sparql::write(results, args.format, out)
+}
+
+/// Every `@param` the query's header declares must be given.
+fn check_required(
+    query: &QueryText,
+    params: &[(oxigraph::sparql::Variable, oxigraph::model::Literal)],
+) -> Result<()> {
+    for line in query.text.lines().take_while(|l| l.starts_with('#')) {
+        if let Some(rest) = line.trim_start_matches('#').trim().strip_prefix("@param") {
+            let name = rest.split_whitespace().next().unwrap_or("");
+            if !params.iter().any(|(v, _)| v.as_str() == name) {
+                bail!(
+                    "query {} needs --param {name}=VALUE ({})",
+                    query.origin,
+                    rest.trim()
+                );
+            }
+        }
+    }
+    Ok(())
+}

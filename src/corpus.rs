@@ -1,0 +1,190 @@
+//! Finding and reading notes files: a folder is walked recursively (hidden entries, symlink loops and
+//! non-notes files skipped), each file read as bytes, hashed, and decoded as UTF-8 (BOM dropped; invalid
+//! bytes replaced, with a warning naming the file and byte offset; binary files skipped with a warning).
+
+use crate::document::SourceFile;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// File name endings read as notes.
+pub const NOTE_EXTENSIONS: [&str; 4] = ["md", "markdown", "txt", "mdown"];
+
+/// One notes file found on disk.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NotesPath {
+    /// Where the file is.
+    pub path: PathBuf,
+    /// Its path relative to the root it was found under, `/`-separated: its identity in the store.
+    pub relative: String,
+}
+
+/// A notes file read from disk.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    /// The text and display path.
+    pub source: SourceFile,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+}
+
+/// Files found and problems met while walking.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Notes files, sorted by relative path.
+    pub files: Vec<NotesPath>,
+    /// Problems (unreadable folders, loops), as messages naming the path.
+    pub warnings: Vec<String>,
+}
+
+/// Finds the notes files under each root (a folder or a single file).
+pub fn list(roots: &[PathBuf]) -> Listing {
+    let mut listing = Listing::default();
+    for root in roots {
+        if root.is_file() {
+            let name = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            listing.files.push(NotesPath {
+                path: root.clone(),
+                relative: name,
+            });
+        } else if root.is_dir() {
+            let mut seen = BTreeSet::new();
+            walk(root, root, &mut seen, &mut listing);
+        } else {
+            listing
+                .warnings
+                .push(format!("{}: no such file or folder", root.display()));
+        }
+    }
+    listing.files.sort();
+    listing.files.dedup_by(|a, b| a.relative == b.relative);
+    listing
+}
+
+fn walk(root: &Path, dir: &Path, seen: &mut BTreeSet<PathBuf>, listing: &mut Listing) {
+    let Ok(canonical) = dir.canonicalize() else {
+        listing
+            .warnings
+            .push(format!("{}: cannot resolve folder", dir.display()));
+        return;
+    };
+    if !seen.insert(canonical) {
+        listing
+            .warnings
+            .push(format!("{}: symlink loop, skipped", dir.display()));
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            listing.warnings.push(format!("{}: {e}", dir.display()));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(root, &path, seen, listing);
+        } else if is_notes_file(&path) {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let relative = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            listing.files.push(NotesPath { path, relative });
+        }
+    }
+}
+
+fn is_notes_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| NOTE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// SHA-256 of bytes, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Reads and decodes one notes file; warnings (lossy decoding) are pushed to `warnings`.
+pub fn load(file: &NotesPath, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Option<LoadedFile> {
+    let sha256 = sha256_hex(&bytes);
+    if bytes.contains(&0) {
+        warnings.push(format!(
+            "{}: binary file (NUL byte), skipped",
+            file.relative
+        ));
+        return None;
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            warnings.push(format!(
+                "{}: invalid UTF-8 at byte {}, decoded lossily (bad bytes replaced by U+FFFD)",
+                file.relative,
+                e.valid_up_to() + bytes.len() - body.len()
+            ));
+            String::from_utf8_lossy(body).into_owned()
+        }
+    };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
+    Some(LoadedFile {
+        source: SourceFile {
+            path: file.relative.clone(),
+            text,
+        },
+        sha256,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn np() -> NotesPath {
+        NotesPath {
+            path: "x.md".into(),
+            relative: "x.md".into(),
+        }
+    }
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        let mut w = Vec::new();
+        let f = load(&np(), b"\xEF\xBB\xBF# T\r\nline\r\n".to_vec(), &mut w).unwrap();
+        assert_eq!(f.source.text, "# T\nline\n");
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn invalid_utf8_is_decoded_lossily_with_offset() {
+        let mut w = Vec::new();
+        let f = load(&np(), b"ok \xFF bad".to_vec(), &mut w).unwrap();
+        assert!(f.source.text.contains('\u{FFFD}'));
+        assert!(w[0].contains("byte 3"), "{}", w[0]);
+    }
+
+    #[test]
+    fn binary_files_are_skipped() {
+        let mut w = Vec::new();
+        assert!(load(&np(), b"\x00\x01\x02".to_vec(), &mut w).is_none());
+        assert!(w[0].contains("binary"));
+    }
+}

@@ -1,0 +1,301 @@
+//! The one place pulldown-cmark is configured and walked: Markdown text in, an outline out (headings with
+//! their plain text, and the content lines outside code blocks and front matter, markers stripped).
+
+use super::{Heading, Line, LineKind};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// The structure of a Markdown text: its headings and its content lines, in source order.
+#[derive(Debug, Clone, Default)]
+pub struct MarkdownOutline {
+    /// Every heading (Markdown `#`, setext, or HTML `<h1>`–`<h6>`).
+    pub headings: Vec<Heading>,
+    /// Every non-blank line outside code blocks and front matter, heading lines included.
+    pub lines: Vec<Line>,
+    /// Byte range of the YAML front matter, when the file has one.
+    pub front_matter: Option<Range<usize>>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+}
+
+/// Walks the Markdown events once and builds the outline.
+pub fn outline(text: &str) -> MarkdownOutline {
+    let starts = line_starts(text);
+    let mut out = MarkdownOutline::default();
+    let mut skipped: Vec<Range<usize>> = Vec::new();
+    let mut heading: Option<(u8, Range<usize>, String)> = None;
+    let mut in_metadata = false;
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level as u8, range, String::new()))
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, range, plain)) = heading.take() {
+                    out.headings
+                        .push(markdown_heading(text, &starts, level, range, plain));
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => skipped.push(range),
+            Event::Start(Tag::MetadataBlock(_)) => {
+                in_metadata = true;
+                out.front_matter = Some(range.clone());
+                skipped.push(range);
+            }
+            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
+            Event::Html(html) | Event::InlineHtml(html) if heading.is_none() => {
+                if let Some(h) = html_heading(text, &starts, &html, range.start) {
+                    out.headings.push(h);
+                }
+            }
+            Event::Text(t) | Event::Code(t) if !in_metadata => {
+                if let Some((_, _, plain)) = heading.as_mut() {
+                    plain.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, _, plain)) = heading.as_mut() {
+                    plain.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    out.headings.sort_by_key(|h| h.span.start);
+    out.lines = content_lines(text, &starts, &skipped, &out.headings);
+    out
+}
+
+/// Byte offset where each line starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(starts: &[usize], offset: usize) -> usize {
+    starts.partition_point(|&s| s <= offset)
+}
+
+fn markdown_heading(
+    text: &str,
+    starts: &[usize],
+    level: u8,
+    range: Range<usize>,
+    plain: String,
+) -> Heading {
+    let line = line_of(starts, range.start);
+    let end = text[range.start..]
+        .find('\n')
+        .map_or(text.len(), |i| range.start + i);
+    let raw = &text[range.start..end.min(range.end.max(range.start))];
+    let content = strip_heading_marks(raw);
+    let offset = range.start + (content.as_ptr() as usize - raw.as_ptr() as usize);
+    let span = offset..offset + content.len();
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    Heading {
+        level,
+        text: plain,
+        line,
+        span,
+    }
+}
+
+fn strip_heading_marks(raw: &str) -> &str {
+    let t = raw.trim().trim_start_matches('#').trim();
+    let t = t.trim_end_matches('#');
+    let t = if t.ends_with(' ') || t.is_empty() {
+        t.trim_end()
+    } else {
+        t
+    };
+    t.trim()
+}
+
+/// An HTML heading (`<h3>Title</h3>`) written inside Markdown.
+fn html_heading(text: &str, starts: &[usize], html: &str, at: usize) -> Option<Heading> {
+    let lower = html.to_ascii_lowercase();
+    let open = lower.find("<h")?;
+    let level = lower[open + 2..].chars().next()?.to_digit(10)? as u8;
+    if !(1..=6).contains(&level) {
+        return None;
+    }
+    let inner_start = open + lower[open..].find('>')? + 1;
+    let inner_end = inner_start + lower[inner_start..].find("</h")?;
+    let inner = &html[inner_start..inner_end];
+    let plain = decode_entities(&strip_tags(inner));
+    let lead = inner.len() - inner.trim_start().len();
+    let start = at + inner_start + lead;
+    let span = start..start + inner.trim().len();
+    let within = text.get(span.clone()).is_some();
+    let span = if within {
+        span
+    } else {
+        at..at + html.trim_end().len()
+    };
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!plain.is_empty()).then(|| Heading {
+        level,
+        text: plain,
+        line: line_of(starts, at),
+        span,
+    })
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Resolves HTML entities by letting pulldown-cmark read the text as an inline.
+fn decode_entities(text: &str) -> String {
+    Parser::new(text)
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.into_string()),
+            Event::SoftBreak | Event::HardBreak => Some(" ".into()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn content_lines(
+    text: &str,
+    starts: &[usize],
+    skipped: &[Range<usize>],
+    headings: &[Heading],
+) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(text.len(), |&n| n - 1);
+        if skipped.iter().any(|r| r.contains(&start)) {
+            continue;
+        }
+        let number = i + 1;
+        if let Some(h) = headings.iter().find(|h| h.line == number) {
+            let kind = LineKind::Heading { level: h.level };
+            out.push(Line {
+                number,
+                span: h.span.clone(),
+                kind,
+                section: None,
+            });
+            continue;
+        }
+        if let Some((span, kind)) = strip_line(text, start..end) {
+            out.push(Line {
+                number,
+                span,
+                kind,
+                section: None,
+            });
+        }
+    }
+    out
+}
+
+/// The content of one source line with list and quote markers and blanks stripped; None when blank
+/// or when the line is only markup (a setext underline, a table rule, a thematic break).
+fn strip_line(text: &str, range: Range<usize>) -> Option<(Range<usize>, LineKind)> {
+    let raw = &text[range.clone()];
+    let indent = raw.len() - raw.trim_start().len();
+    let mut rest = raw.trim_start();
+    let mut offset = range.start + indent;
+    while let Some(r) = rest.strip_prefix('>') {
+        let t = r.trim_start();
+        offset += rest.len() - t.len();
+        rest = t;
+    }
+    let mut kind = LineKind::Text;
+    if let Some(marker) = list_marker_len(rest) {
+        let t = rest[marker..].trim_start();
+        offset += rest.len() - t.len();
+        rest = t;
+        let depth = u8::try_from(indent / 2).unwrap_or(u8::MAX);
+        kind = LineKind::ListItem { depth };
+    }
+    let content = rest.trim_end();
+    let is_markup = content
+        .chars()
+        .all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' ' | '+'));
+    (!content.is_empty() && !is_markup).then(|| (offset..offset + content.len(), kind))
+}
+
+/// Length of a list marker (`* `, `- `, `+ `, `1. `, `1) `) at the start of the text.
+fn list_marker_len(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    if matches!(bytes.first(), Some(b'*' | b'-' | b'+'))
+        && matches!(bytes.get(1), Some(b' ' | b'\t'))
+    {
+        return Some(1);
+    }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let is_ordered = (1..=9).contains(&digits)
+        && matches!(bytes.get(digits), Some(b'.' | b')'))
+        && matches!(bytes.get(digits + 1), Some(b' ' | b'\t'));
+    is_ordered.then_some(digits + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_keep_plain_text_and_span() {
+        let text = "# Talk **one**\nbody\n\n## Part &amp; more\n";
+        let o = outline(text);
+        assert_eq!(o.headings.len(), 2);
+        assert_eq!(o.headings[0].text, "Talk one");
+        assert_eq!(&text[o.headings[0].span.clone()], "Talk **one**");
+        assert_eq!(o.headings[1].text, "Part & more");
+        assert_eq!(o.headings[1].line, 4);
+    }
+
+    #[test]
+    fn list_markers_are_stripped_from_lines() {
+        let text = "* first item\n  - nested\n1. ordered\n> quoted\n";
+        let o = outline(text);
+        let spans: Vec<&str> = o.lines.iter().map(|l| &text[l.span.clone()]).collect();
+        assert_eq!(spans, vec!["first item", "nested", "ordered", "quoted"]);
+        assert_eq!(o.lines[1].kind, LineKind::ListItem { depth: 1 });
+    }
+
+    #[test]
+    fn code_blocks_and_front_matter_are_not_content() {
+        let text = "---\ntitle: x\n---\n\ntext\n```\nkafka\n```\n";
+        let o = outline(text);
+        let spans: Vec<&str> = o.lines.iter().map(|l| &text[l.span.clone()]).collect();
+        assert_eq!(spans, vec!["text"]);
+        assert!(o.front_matter.is_some());
+    }
+
+    #[test]
+    fn html_headings_are_headings() {
+        let text = "<h3>Kafka at scale &mdash; lessons</h3>\n\ntext\n";
+        let o = outline(text);
+        assert_eq!(o.headings.len(), 1);
+        assert_eq!(o.headings[0].level, 3);
+        assert_eq!(o.headings[0].text, "Kafka at scale — lessons");
+    }
+
+    #[test]
+    fn setext_headings_are_headings() {
+        let o = outline("Title\n=====\n\nbody\n");
+        assert_eq!(o.headings[0].text, "Title");
+        assert_eq!(o.headings[0].level, 1);
+    }
+}

@@ -1,0 +1,103 @@
+//! The document model: a notes file as talks, sections and lines, each with its source span.
+//!
+//! `parse` turns Markdown into a [`NoteDocument`]: which headings are talks (H1, H2 or H3, whichever level
+//! carries the talks), which are sections inside a talk, and every content line with its line number and
+//! the byte range of its text (list markers, quote markers and heading hashes stripped). Evidence is always
+//! `&text[line.span]` or a sub-range of it, so it is verbatim by construction.
+
+mod markdown;
+mod segment;
+
+use std::ops::Range;
+
+pub use markdown::{MarkdownOutline, outline};
+pub use segment::TalkRules;
+
+/// A notes file as read from disk: its display path and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the ingested folder, with `/` separators.
+    pub path: String,
+    /// The file's text (UTF-8, BOM removed).
+    pub text: String,
+}
+
+/// A heading of the notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#`, 2 for `##`, ….
+    pub level: u8,
+    /// The heading's plain text (Markdown inline markup and HTML entities resolved).
+    pub text: String,
+    /// 1-based line number.
+    pub line: usize,
+    /// Byte range of the heading's text in the source.
+    pub span: Range<usize>,
+}
+
+/// What kind of block a line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// Paragraph text.
+    Text,
+    /// A list item's first line; `depth` 0 for top-level items.
+    ListItem { depth: u8 },
+    /// A heading inside a talk (a section title).
+    Heading { level: u8 },
+}
+
+/// One content line of a talk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number in the file.
+    pub number: usize,
+    /// Byte range of the line's content (markers and surrounding blanks stripped).
+    pub span: Range<usize>,
+    /// The block the line belongs to.
+    pub kind: LineKind,
+    /// Index into the talk's `sections` of the section the line is in.
+    pub section: Option<usize>,
+}
+
+/// One talk: its heading and the lines under it up to the next talk.
+#[derive(Debug, Clone)]
+pub struct Talk {
+    /// The talk's heading.
+    pub heading: Heading,
+    /// The content lines, in order (blank lines and code blocks left out).
+    pub lines: Vec<Line>,
+    /// Headings below the talk's level inside it.
+    pub sections: Vec<Heading>,
+}
+
+/// A notes file split into talks.
+#[derive(Debug, Clone)]
+pub struct NoteDocument {
+    /// Path relative to the ingested folder.
+    pub path: String,
+    /// The verbatim text every span points into.
+    pub text: String,
+    /// The document title above the talks, when there is one (often the event's name).
+    pub title: Option<Heading>,
+    /// The talks in order.
+    pub talks: Vec<Talk>,
+}
+
+impl NoteDocument {
+    /// The text of a span of this document.
+    pub fn slice(&self, span: &Range<usize>) -> &str {
+        &self.text[span.clone()]
+    }
+}
+
+/// Parses a notes file into talks with the structural rules of the ontology.
+pub fn parse(source: SourceFile, rules: &dyn TalkRules) -> NoteDocument {
+    let outline = outline(&source.text);
+    let (title, talks) = segment::segment(&source.text, &outline, rules);
+    NoteDocument {
+        path: source.path,
+        text: source.text,
+        title,
+        talks,
+    }
+}

@@ -1,0 +1,182 @@
+//! Which headings are talks. Notes put talks at H1 (one file per conference day), at H2 under a
+//! document title, or at H3 under day or track headings; "Вопросы", "Q&A", "Contents" and the like are
+//! sections at any level. The talk level is the one whose headings are most often followed by a speaker
+//! line; without speaker lines, the shallowest level with two or more non-section headings.
+
+use super::markdown::MarkdownOutline;
+use super::{Heading, Line, LineKind, Talk};
+
+/// What segmentation needs to know about words: supplied by the extraction stage from the ontology.
+pub trait TalkRules {
+    /// True when a heading names a section ("Вопросы", "Q&A"), never a talk.
+    fn is_section_heading(&self, title: &str) -> bool;
+    /// True when a line names the speakers of a talk.
+    fn is_speaker_line(&self, line: &str) -> bool;
+    /// True when the heading itself carries the speaker ("Title — Name, Company").
+    fn heading_has_speaker(&self, title: &str) -> bool;
+}
+
+/// Splits the outline into the document title and the talks.
+pub fn segment(
+    text: &str,
+    outline: &MarkdownOutline,
+    rules: &dyn TalkRules,
+) -> (Option<Heading>, Vec<Talk>) {
+    let Some(level) = talk_level(text, outline, rules) else {
+        return (None, Vec::new());
+    };
+    let is_talk = |h: &Heading| h.level == level && !rules.is_section_heading(&h.text);
+    let title = outline.headings.iter().find(|h| h.level < level).cloned();
+    let mut talks: Vec<Talk> = Vec::new();
+    let mut open = false;
+    for line in &outline.lines {
+        let heading = outline.headings.iter().find(|h| h.line == line.number);
+        let current = if open { talks.last_mut() } else { None };
+        match heading {
+            Some(h) if is_talk(h) => {
+                talks.push(Talk {
+                    heading: h.clone(),
+                    lines: Vec::new(),
+                    sections: Vec::new(),
+                });
+                open = true;
+            }
+            // A day or track heading above the talk level closes the current talk.
+            Some(h) if h.level < level => open = false,
+            Some(h) => push_section(current, h, line),
+            None => push_line(current, line),
+        }
+    }
+    (title, talks)
+}
+
+fn push_section(talk: Option<&mut Talk>, heading: &Heading, line: &Line) {
+    if let Some(t) = talk {
+        t.sections.push(heading.clone());
+        let section = Some(t.sections.len() - 1);
+        t.lines.push(Line {
+            section,
+            kind: LineKind::Heading {
+                level: heading.level,
+            },
+            ..line.clone()
+        });
+    }
+}
+
+fn push_line(talk: Option<&mut Talk>, line: &Line) {
+    if let Some(t) = talk {
+        let section = t.sections.len().checked_sub(1);
+        t.lines.push(Line {
+            section,
+            ..line.clone()
+        });
+    }
+}
+
+/// The heading level that carries the talks, if any heading does.
+fn talk_level(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Option<u8> {
+    let candidates: Vec<&Heading> = outline
+        .headings
+        .iter()
+        .filter(|h| h.level <= 4 && !rules.is_section_heading(&h.text))
+        .collect();
+    let levels: std::collections::BTreeSet<u8> = candidates.iter().map(|h| h.level).collect();
+    let with_speaker = |level: u8| {
+        candidates
+            .iter()
+            .filter(|h| h.level == level && has_speaker(text, outline, h, rules))
+            .count()
+    };
+    let best = levels
+        .iter()
+        .map(|&l| (with_speaker(l), l))
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    if let Some((n, level)) = best
+        && n > 0
+    {
+        return Some(level);
+    }
+    let count = |level: u8| candidates.iter().filter(|h| h.level == level).count();
+    levels
+        .iter()
+        .copied()
+        .find(|&l| count(l) >= 2)
+        .or_else(|| levels.iter().copied().next())
+}
+
+/// True when the heading carries a speaker or the first line after it is a speaker line.
+fn has_speaker(
+    text: &str,
+    outline: &MarkdownOutline,
+    heading: &Heading,
+    rules: &dyn TalkRules,
+) -> bool {
+    if rules.heading_has_speaker(&heading.text) {
+        return true;
+    }
+    outline
+        .lines
+        .iter()
+        .filter(|l| l.number > heading.line)
+        .take(2)
+        .take_while(|l| !matches!(l.kind, LineKind::Heading { .. }))
+        .any(|l| rules.is_speaker_line(&text[l.span.clone()]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::markdown::outline;
+    use super::*;
+
+    struct Rules;
+    impl TalkRules for Rules {
+        fn is_section_heading(&self, title: &str) -> bool {
+            title == "Вопросы"
+        }
+        fn is_speaker_line(&self, line: &str) -> bool {
+            line.starts_with("Speaker")
+        }
+        fn heading_has_speaker(&self, _: &str) -> bool {
+            false
+        }
+    }
+
+    fn titles(text: &str) -> (Option<String>, Vec<String>) {
+        let (title, talks) = segment(text, &outline(text), &Rules);
+        (
+            title.map(|h| h.text),
+            talks.into_iter().map(|t| t.heading.text).collect(),
+        )
+    }
+
+    #[test]
+    fn h1_talks() {
+        let text = "# A\nSpeaker x\ntext\n# B\nSpeaker y\n## Вопросы\nq\n";
+        assert_eq!(titles(text), (None, vec!["A".into(), "B".into()]));
+    }
+
+    #[test]
+    fn h2_talks_under_a_document_title() {
+        let text = "# Conf 2024\nintro\n## A\nSpeaker x\n## B\nSpeaker y\n### Details\n";
+        assert_eq!(
+            titles(text),
+            (Some("Conf 2024".into()), vec!["A".into(), "B".into()])
+        );
+    }
+
+    #[test]
+    fn h2_talks_without_speaker_lines() {
+        let text = "# Conf\n## A\ntext\n## B\ntext\n## Вопросы\n";
+        assert_eq!(titles(text).1, vec!["A".to_string(), "B".to_string()]);
+    }
+
+    #[test]
+    fn section_lines_know_their_section() {
+        let text = "# A\nSpeaker x\n## Part\nline\n";
+        let (_, talks) = segment(text, &outline(text), &Rules);
+        let last = talks[0].lines.last().unwrap();
+        assert_eq!(last.section, Some(0));
+        assert_eq!(&text[last.span.clone()], "line");
+    }
+}

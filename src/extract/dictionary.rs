@@ -1,0 +1,385 @@
+//! The name dictionary: every technology and organization label of the ontology compiled once into
+//! Aho-Corasick automata, and the scan that finds them in a line of notes.
+//!
+//! Labels match case-insensitively at word boundaries. A word that runs on past a label matches when both
+//! stem alike ("Кафку" ~ "кафка", "exporters" ~ "exporter"), which is how inflected names are found
+//! without lists of endings. Exact labels ("DO") match only with their own letter case; ambiguous labels
+//! ("Go", "марафон") only in a technical context: a Latin word inside Russian text, the label's own
+//! capitalisation in running text, or next to another technology in a list. Long Latin words one typo away
+//! from a label (a deletion, insertion, substitution or swap) match too.
+
+use crate::ontology::{Concept, Ontology};
+use crate::text;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Which vocabulary a concept comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// `ontology/technologies.ttl`.
+    Technology,
+    /// `ontology/organizations.ttl`.
+    Organization,
+}
+
+/// A dictionary hit in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Technology or organization.
+    pub kind: Kind,
+    /// Index of the concept in its ontology table.
+    pub concept: usize,
+    /// Byte range of the surface form in the scanned text.
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pattern {
+    kind: Kind,
+    concept: usize,
+    ambiguous: bool,
+    /// The pattern is a stem: the word at the hit must stem to `stem_of`.
+    stemmed: bool,
+}
+
+/// The compiled dictionary.
+pub struct Dictionary {
+    folded: AhoCorasick,
+    folded_patterns: Vec<(Pattern, String)>,
+    exact: AhoCorasick,
+    exact_patterns: Vec<Pattern>,
+    fuzzy: HashMap<String, (Kind, usize)>,
+}
+
+/// Labels shorter than this never extend into a longer word.
+const MIN_EXTENDABLE: usize = 4;
+/// Words shorter than this are never matched by typo tolerance.
+const MIN_FUZZY: usize = 7;
+
+impl Dictionary {
+    /// Compiles the labels of the ontology.
+    pub fn new(ontology: &Ontology) -> Dictionary {
+        let mut folded: Vec<(String, Pattern, String)> = Vec::new();
+        let mut exact: Vec<(String, Pattern)> = Vec::new();
+        let mut fuzzy = HashMap::new();
+        let tables = [
+            (Kind::Technology, &ontology.technologies),
+            (Kind::Organization, &ontology.organizations),
+        ];
+        for (kind, concepts) in tables {
+            for (i, c) in concepts.iter().enumerate() {
+                add_concept(kind, i, c, &mut folded, &mut exact, &mut fuzzy);
+            }
+        }
+        folded.sort_by(|a, b| a.0.cmp(&b.0));
+        folded.dedup_by(|a, b| a.0 == b.0);
+        let build = |pats: Vec<&String>| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(pats)
+                .expect("dictionary patterns compile")
+        };
+        Dictionary {
+            folded: build(folded.iter().map(|p| &p.0).collect()),
+            folded_patterns: folded.iter().map(|p| (p.1, p.2.clone())).collect(),
+            exact: build(exact.iter().map(|p| &p.0).collect()),
+            exact_patterns: exact.iter().map(|p| p.1).collect(),
+            fuzzy,
+        }
+    }
+
+    /// Every dictionary hit in a text, left to right, without overlaps.
+    pub fn scan(&self, text: &str) -> Vec<Hit> {
+        let folded = fold_same_len(text);
+        let mut hits: Vec<(Hit, bool)> = Vec::new();
+        for m in self.folded.find_iter(&folded) {
+            let (pattern, stem_of) = &self.folded_patterns[m.pattern().as_usize()];
+            if let Some(span) = accept(&folded, m.start()..m.end(), pattern.stemmed, stem_of) {
+                hits.push((
+                    Hit {
+                        kind: pattern.kind,
+                        concept: pattern.concept,
+                        span,
+                    },
+                    pattern.ambiguous,
+                ));
+            }
+        }
+        for m in self.exact.find_iter(text) {
+            let p = self.exact_patterns[m.pattern().as_usize()];
+            if at_word_bounds(text, m.start()..m.end()) && !overlaps(&hits, m.start()..m.end()) {
+                hits.push((
+                    Hit {
+                        kind: p.kind,
+                        concept: p.concept,
+                        span: m.start()..m.end(),
+                    },
+                    false,
+                ));
+            }
+        }
+        self.add_fuzzy(text, &folded, &mut hits);
+        hits.sort_by_key(|(h, _)| h.span.start);
+        let plain: Vec<Hit> = hits
+            .iter()
+            .filter(|(_, a)| !a)
+            .map(|(h, _)| h.clone())
+            .collect();
+        hits.into_iter()
+            .filter(|(h, ambiguous)| !ambiguous || technical_context(text, &h.span, &plain))
+            .map(|(h, _)| h)
+            .collect()
+    }
+
+    fn add_fuzzy(&self, text: &str, folded: &str, hits: &mut Vec<(Hit, bool)>) {
+        for w in text::words(folded) {
+            let word = &folded[w.span.clone()];
+            if word.chars().count() < MIN_FUZZY
+                || !word.is_ascii()
+                || overlaps(hits, w.span.clone())
+            {
+                continue;
+            }
+            let key = text::compact_key(word);
+            let found = std::iter::once(key.clone())
+                .chain(deletions(&key))
+                .find_map(|k| self.fuzzy.get(&k).copied());
+            if let Some((kind, concept)) = found {
+                let _ = text;
+                hits.push((
+                    Hit {
+                        kind,
+                        concept,
+                        span: w.span,
+                    },
+                    false,
+                ));
+            }
+        }
+    }
+}
+
+fn add_concept(
+    kind: Kind,
+    concept: usize,
+    c: &Concept,
+    folded: &mut Vec<(String, Pattern, String)>,
+    exact: &mut Vec<(String, Pattern)>,
+    fuzzy: &mut HashMap<String, (Kind, usize)>,
+) {
+    let plain = Pattern {
+        kind,
+        concept,
+        ambiguous: false,
+        stemmed: false,
+    };
+    for (label, ambiguous) in c
+        .labels
+        .iter()
+        .map(|l| (l, false))
+        .chain(c.ambiguous.iter().map(|l| (l, true)))
+    {
+        let norm = fold_same_len(label.trim());
+        if norm.chars().count() < 2 {
+            continue;
+        }
+        let pattern = Pattern { ambiguous, ..plain };
+        folded.push((norm.clone(), pattern, String::new()));
+        if let Some(stem_pattern) = stem_prefix(&norm) {
+            folded.push((
+                stem_pattern,
+                Pattern {
+                    stemmed: true,
+                    ..pattern
+                },
+                norm.clone(),
+            ));
+        }
+        if !ambiguous && norm.is_ascii() && norm.len() >= MIN_FUZZY {
+            let key = text::compact_key(&norm);
+            for k in std::iter::once(key.clone()).chain(deletions(&key)) {
+                fuzzy.entry(k).or_insert((kind, concept));
+            }
+        }
+    }
+    for label in &c.exact {
+        exact.push((label.trim().to_string(), plain));
+    }
+}
+
+/// For a label whose last word is Cyrillic, the label cut at the stem of that word ("кафка" → "кафк"),
+/// so that inflected forms ("кафку") are found and then checked by stem.
+fn stem_prefix(label: &str) -> Option<String> {
+    let last = text::words(label).pop()?;
+    let word = &label[last.span.clone()];
+    if !text::is_cyrillic(word) || word.chars().count() < 3 {
+        return None;
+    }
+    let stem = text::stem(word);
+    (stem.len() < word.len() && word.starts_with(&stem))
+        .then(|| format!("{}{}", &label[..last.span.start], stem))
+}
+
+/// Lower case and ё→е, char by char, keeping every char's byte length so offsets stay valid.
+pub fn fold_same_len(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let lower = if c == 'ё' || c == 'Ё' {
+                'е'
+            } else {
+                c.to_lowercase().next().unwrap_or(c)
+            };
+            if lower.len_utf8() == c.len_utf8() && c.to_lowercase().count() == 1 {
+                lower
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn is_word_byte_char(text: &str, at: usize, before: bool) -> bool {
+    let c = if before {
+        text[..at].chars().next_back()
+    } else {
+        text[at..].chars().next()
+    };
+    c.is_some_and(text::is_word_char)
+}
+
+fn at_word_bounds(text: &str, span: Range<usize>) -> bool {
+    !is_word_byte_char(text, span.start, true) && !is_word_byte_char(text, span.end, false)
+}
+
+/// Checks word boundaries, extending into a longer word when it stems like the label.
+fn accept(folded: &str, span: Range<usize>, stemmed: bool, stem_of: &str) -> Option<Range<usize>> {
+    if is_word_byte_char(folded, span.start, true) {
+        return None;
+    }
+    if !stemmed && !is_word_byte_char(folded, span.end, false) {
+        return Some(span);
+    }
+    let word_start = folded[..span.end]
+        .rfind(|c: char| !text::is_word_char(c))
+        .map_or(0, |i| i + 1);
+    let word_end = folded[span.end..]
+        .find(|c: char| !text::is_word_char(c))
+        .map_or(folded.len(), |i| span.end + i);
+    let word = &folded[word_start.max(span.start)..word_end];
+    let label = if stemmed {
+        stem_of
+    } else {
+        &folded[span.clone()]
+    };
+    let label_last = label
+        .rsplit(|c: char| !text::is_word_char(c))
+        .next()
+        .unwrap_or(label);
+    let long_enough = label_last.chars().count() >= MIN_EXTENDABLE
+        || (stemmed && label_last.chars().count() >= 3);
+    let word_last = word
+        .rsplit(|c: char| !text::is_word_char(c))
+        .next()
+        .unwrap_or(word);
+    (long_enough && text::stem(word_last) == text::stem(label_last)).then_some(span.start..word_end)
+}
+
+fn overlaps(hits: &[(Hit, bool)], span: Range<usize>) -> bool {
+    hits.iter()
+        .any(|(h, _)| h.span.start < span.end && span.start < h.span.end)
+}
+
+/// All strings one character shorter than the key.
+fn deletions(key: &str) -> impl Iterator<Item = String> + '_ {
+    let chars: Vec<char> = key.chars().collect();
+    (0..chars.len()).map(move |i| {
+        chars
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, c)| c)
+            .collect()
+    })
+}
+
+/// An ambiguous label counts as a technology only in a technical context.
+fn technical_context(text: &str, span: &Range<usize>, others: &[Hit]) -> bool {
+    let surface = &text[span.clone()];
+    let latin_in_russian =
+        !text::is_cyrillic(surface) && text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+    let capitalised_inside = surface.chars().next().is_some_and(char::is_uppercase)
+        && text[..span.start]
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| !matches!(c, '.' | '!' | '?'))
+        && !text[..span.start].trim().is_empty();
+    latin_in_russian || capitalised_inside || next_to_technology(text, span, others)
+}
+
+fn next_to_technology(text: &str, span: &Range<usize>, others: &[Hit]) -> bool {
+    let is_list_gap = |gap: &str| {
+        let g = gap.trim();
+        g.len() <= 5
+            && (g.is_empty()
+                || g.chars().all(|c| matches!(c, ',' | '/' | '+' | '&' | '|'))
+                || matches!(g, "и" | "and" | "или" | "or"))
+    };
+    others
+        .iter()
+        .filter(|o| o.kind == Kind::Technology)
+        .any(|o| {
+            (o.span.end <= span.start && is_list_gap(&text[o.span.end..span.start]))
+                || (span.end <= o.span.start && is_list_gap(&text[span.end..o.span.start]))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        let o = Ontology::builtin().unwrap();
+        let d = Dictionary::new(&o);
+        d.scan(text)
+            .into_iter()
+            .map(|h| match h.kind {
+                Kind::Technology => o.technologies[h.concept].pref_label.clone(),
+                Kind::Organization => o.organizations[h.concept].pref_label.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_aliases_case_insensitively() {
+        assert_eq!(
+            names("Перешли на k8s и Postgres"),
+            vec!["Kubernetes", "PostgreSQL"]
+        );
+    }
+
+    #[test]
+    fn finds_inflected_russian_names() {
+        assert_eq!(
+            names("положили всё в кафку, мониторим постгрес"),
+            vec!["Apache Kafka", "PostgreSQL"]
+        );
+    }
+
+    #[test]
+    fn does_not_match_inside_words() {
+        assert!(names("a good pineapple").is_empty());
+    }
+
+    #[test]
+    fn tolerates_one_typo_in_long_names() {
+        assert_eq!(names("we run postresql"), vec!["PostgreSQL"]);
+    }
+
+    #[test]
+    fn fold_keeps_byte_length() {
+        let s = "Ёлка İstanbul ẞ Kafka";
+        assert_eq!(fold_same_len(s).len(), s.len());
+    }
+}

@@ -1,0 +1,135 @@
+//! Phrase sets: cue phrases and structural words from the ontology, compiled once into stem sequences and
+//! matched word by word against stemmed text, longest phrase first.
+
+use crate::text;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// One word of a text with its stem.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// Byte range in the text the token was taken from.
+    pub span: Range<usize>,
+    /// Snowball stem of the normalised word.
+    pub stem: String,
+}
+
+/// Splits text into stemmed tokens, spans relative to `text` shifted by `offset`.
+pub fn tokens(text: &str, offset: usize) -> Vec<Token> {
+    text::words(text)
+        .into_iter()
+        .map(|w| Token {
+            stem: text::stem(&text::normalize(&text[w.span.clone()])),
+            span: w.span.start + offset..w.span.end + offset,
+        })
+        .collect()
+}
+
+/// A set of phrases, each with a payload, matched on stems.
+#[derive(Debug, Clone)]
+pub struct PhraseSet<T> {
+    by_first: HashMap<String, Vec<(Vec<String>, T)>>,
+}
+
+impl<T: Clone> PhraseSet<T> {
+    /// Compiles phrases; longer phrases are tried first.
+    pub fn new(phrases: impl IntoIterator<Item = (String, T)>) -> Self {
+        let mut by_first: HashMap<String, Vec<(Vec<String>, T)>> = HashMap::new();
+        for (phrase, payload) in phrases {
+            let stems = text::stems(&phrase);
+            if let Some(first) = stems.first() {
+                by_first
+                    .entry(first.clone())
+                    .or_default()
+                    .push((stems, payload));
+            }
+        }
+        for list in by_first.values_mut() {
+            list.sort_by_key(|(stems, _)| std::cmp::Reverse(stems.len()));
+        }
+        PhraseSet { by_first }
+    }
+
+    /// The longest phrase starting at token `i`: its length in tokens and payload.
+    pub fn match_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T)> {
+        let candidates = self.by_first.get(&tokens.get(i)?.stem)?;
+        candidates
+            .iter()
+            .find(|(stems, _)| {
+                tokens.len() >= i + stems.len()
+                    && stems.iter().zip(&tokens[i..]).all(|(s, t)| *s == t.stem)
+            })
+            .map(|(stems, payload)| (stems.len(), payload))
+    }
+
+    /// Every non-overlapping match, left to right: (token range, payload).
+    pub fn find_all(&self, tokens: &[Token]) -> Vec<(Range<usize>, T)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            if let Some((len, payload)) = self.match_at(tokens, i) {
+                out.push((i..i + len, payload.clone()));
+                i += len;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// True when the whole text is one of the phrases.
+    pub fn is_whole(&self, text: &str) -> bool {
+        let toks = tokens(text, 0);
+        !toks.is_empty()
+            && self
+                .match_at(&toks, 0)
+                .is_some_and(|(len, _)| len == toks.len())
+    }
+
+    /// True when every word of the text belongs to some phrase of the set.
+    pub fn covers(&self, text: &str) -> bool {
+        let toks = tokens(text, 0);
+        let mut i = 0;
+        while i < toks.len() {
+            match self.match_at(&toks, i) {
+                Some((len, _)) => i += len,
+                None => return false,
+            }
+        }
+        !toks.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set() -> PhraseSet<u8> {
+        PhraseSet::new([
+            ("используем".to_string(), 1),
+            ("не используем".to_string(), 2),
+            ("перешли на".to_string(), 3),
+        ])
+    }
+
+    #[test]
+    fn longest_phrase_wins() {
+        let toks = tokens("мы не используем helm", 0);
+        let found = set().find_all(&toks);
+        assert_eq!(found, vec![(1..3, 2)]);
+    }
+
+    #[test]
+    fn inflected_forms_match() {
+        let toks = tokens("Перешла на stolon", 0);
+        assert_eq!(set().find_all(&toks), vec![(0..2, 3)]);
+    }
+
+    #[test]
+    fn whole_and_covers() {
+        let s = set();
+        assert!(s.is_whole("Используем"));
+        assert!(!s.is_whole("используем helm"));
+        assert!(s.covers("используем не используем"));
+    }
+}

@@ -1,0 +1,367 @@
+//! Speaker lines: "Name, Role, Company", "Name, Company", "Name1, Name2, Role1, Role2, Company",
+//! "Speaker: Name (Company)", "Спикер: Имя (Компания)", "*by Name*, [Company](url)", "Name, role Company".
+//!
+//! A line is cut at commas; the leading parts that look like personal names are the speakers, the last
+//! remaining part is the organization (or a role, when all its words are job-title words, or a role
+//! followed by the organization: "технический директор S7"), and the parts in between are roles, one per
+//! speaker when the counts agree.
+
+use super::phrases::PhraseSet;
+use crate::ontology::Lexicon;
+use crate::text;
+
+/// A speaker as the speaker line gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpeakerLine {
+    /// The person's name.
+    pub name: String,
+    /// The job title, when the line gives one.
+    pub role: Option<String>,
+    /// The organization's name, when the line gives one.
+    pub organization: Option<String>,
+}
+
+/// The word lists speaker-line parsing needs, compiled once.
+pub struct SpeakerRules {
+    markers: PhraseSet<()>,
+    roles: PhraseSet<()>,
+    particles: PhraseSet<()>,
+}
+
+impl SpeakerRules {
+    /// Compiles the lexicon's speaker markers, job-title words and name particles.
+    pub fn new(lexicon: &Lexicon) -> SpeakerRules {
+        let set = |words: &[String]| PhraseSet::new(words.iter().map(|w| (w.clone(), ())));
+        SpeakerRules {
+            markers: set(&lexicon.speaker_markers),
+            roles: set(&lexicon.role_words),
+            particles: set(&lexicon.name_particles),
+        }
+    }
+
+    /// The speakers a line names, or None when it is not a speaker line.
+    pub fn parse(&self, line: &str) -> Option<Vec<SpeakerLine>> {
+        let (marked, rest) = self.strip_marker(&clean_markup(line));
+        if rest.chars().count() > 300 || rest.is_empty() {
+            return None;
+        }
+        let parts = split_parts(&rest);
+        let names = self.leading_names(&parts);
+        if names.is_empty() || (!marked && !self.plausible_unmarked(&parts, names.len())) {
+            return None;
+        }
+        let consumed = names.iter().map(|(_, from)| from + 1).max().unwrap_or(0);
+        let (roles, organization) = self.roles_and_org(&parts[consumed..]);
+        Some(assign(
+            names.into_iter().map(|(n, _)| n).collect(),
+            roles,
+            organization,
+        ))
+    }
+
+    /// Removes a leading "Спикер:", "Speakers:", "by" and the like; says whether one was there.
+    fn strip_marker(&self, line: &str) -> (bool, String) {
+        let trimmed = line.trim().trim_start_matches(['+', '-', '*', '•']).trim();
+        let cut = trimmed.find([':', '—', '–']).filter(|&i| i < 40);
+        if let Some(i) = cut
+            && self.markers.covers(&trimmed[..i])
+        {
+            let after = &trimmed[i..];
+            let after = after[after.chars().next().map_or(0, char::len_utf8)..].trim();
+            return (
+                true,
+                after.trim_start_matches(['+', '-']).trim().to_string(),
+            );
+        }
+        let mut words = trimmed.splitn(2, char::is_whitespace);
+        let first = words.next().unwrap_or("");
+        match words.next() {
+            Some(rest)
+                if self.markers.is_whole(first) && first.chars().all(|c| c.is_lowercase()) =>
+            {
+                (true, rest.trim().to_string())
+            }
+            _ => (false, trimmed.to_string()),
+        }
+    }
+
+    /// The names at the start of the parts: (name, index of the part it came from).
+    fn leading_names(&self, parts: &[String]) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let pieces = split_conjunction(part);
+            if pieces.iter().all(|p| self.is_name(p)) {
+                out.extend(pieces.into_iter().map(|p| (p, i)));
+            } else if self.name_with_parenthesis(part).is_some() {
+                out.push((part.clone(), i));
+            } else {
+                break;
+            }
+        }
+        out
+    }
+
+    /// "Name (Company)" or "Name (@handle)": the name part.
+    fn name_with_parenthesis(&self, part: &str) -> Option<(String, String)> {
+        let open = part.find('(')?;
+        let name = part[..open].trim();
+        let inner = part[open + 1..].trim_end_matches(')').trim();
+        self.is_name(name)
+            .then(|| (name.to_string(), inner.to_string()))
+    }
+
+    /// A personal name: one to four capitalised words (particles like "von" allowed), no job-title word.
+    pub fn is_name(&self, text: &str) -> bool {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.len() < 2 || words.len() > 4 {
+            return false;
+        }
+        let capitalised = words.iter().filter(|w| is_capitalised_word(w)).count();
+        let all_fit = words
+            .iter()
+            .all(|w| is_capitalised_word(w) || self.particles.is_whole(w));
+        let has_role = words.iter().any(|w| self.roles.is_whole(w));
+        all_fit && !has_role && capitalised >= 2
+    }
+
+    /// Without a marker, a lone line counts as a speaker line only if its shape is clear.
+    fn plausible_unmarked(&self, parts: &[String], names: usize) -> bool {
+        let two_word_name = parts
+            .first()
+            .is_some_and(|p| p.split_whitespace().count() >= 2 || p.contains('('));
+        two_word_name
+            && parts.len() <= names + 4
+            && !parts
+                .last()
+                .is_some_and(|p| p.ends_with('.') && p.len() > 40)
+    }
+
+    /// Splits the parts after the names into roles and the organization.
+    fn roles_and_org(&self, rest: &[String]) -> (Vec<String>, Option<String>) {
+        let Some((last, middle)) = rest.split_last() else {
+            return (Vec::new(), None);
+        };
+        let mut roles: Vec<String> = middle.iter().filter(|p| !p.is_empty()).cloned().collect();
+        if self.roles.covers(last) {
+            roles.push(last.clone());
+            return (roles, None);
+        }
+        let (role, org) = self.split_role_prefix(last);
+        roles.extend(role);
+        (roles, Some(org).filter(|o| !o.is_empty()))
+    }
+
+    /// "технический директор S7 Travel Retail" → ("технический директор", "S7 Travel Retail").
+    fn split_role_prefix(&self, part: &str) -> (Option<String>, String) {
+        let toks = super::phrases::tokens(part, 0);
+        let mut i = 0;
+        while let Some((len, _)) = self.roles.match_at(&toks, i) {
+            i += len;
+        }
+        let lower_start = part.chars().next().is_some_and(char::is_lowercase);
+        if i == 0 || i == toks.len() || (!lower_start && i < 1) {
+            return (None, part.to_string());
+        }
+        let cut = toks[i].span.start;
+        (
+            Some(part[..cut].trim().to_string()),
+            part[cut..].trim().to_string(),
+        )
+    }
+}
+
+fn is_capitalised_word(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && word
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
+        && word.chars().filter(|c| c.is_uppercase()).count() <= 3
+}
+
+/// Removes emphasis marks and turns `[text](url)` into `text`.
+fn clean_markup(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match (after.find("]("), after.find(')')) {
+            (Some(close), Some(end)) if close < end => {
+                out.push_str(&after[..close]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace(['*', '_', '`'], "")
+}
+
+/// Cuts a line at commas and semicolons outside parentheses; "Name (Org)" parts are kept whole.
+fn split_parts(line: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut current = String::new();
+    for c in line.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' | ';' | '|' if depth <= 0 => {
+                parts.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    parts.push(current);
+    parts
+        .into_iter()
+        .map(|p| {
+            p.trim()
+                .trim_matches(|c: char| matches!(c, '.' | ':' | '—' | '-'))
+                .trim()
+                .to_string()
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// "Имя и Имя", "Name and Name", "Name & Name" → the pieces.
+fn split_conjunction(part: &str) -> Vec<String> {
+    for sep in [" и ", " and ", " & "] {
+        if part.contains(sep) {
+            return part.split(sep).map(|p| p.trim().to_string()).collect();
+        }
+    }
+    vec![part.to_string()]
+}
+
+/// Pairs names with roles (one each when the counts agree, else the first role for all) and the org.
+fn assign(
+    names: Vec<String>,
+    roles: Vec<String>,
+    organization: Option<String>,
+) -> Vec<SpeakerLine> {
+    let (names, orgs_in_parens): (Vec<String>, Vec<Option<String>>) = names
+        .into_iter()
+        .map(|n| match n.find('(') {
+            Some(i) => (
+                n[..i].trim().to_string(),
+                Some(n[i + 1..].trim_end_matches(')').trim().to_string()),
+            ),
+            None => (n, None),
+        })
+        .unzip();
+    let one_each = roles.len() == names.len();
+    names
+        .into_iter()
+        .zip(orgs_in_parens)
+        .enumerate()
+        .map(|(i, (name, paren))| SpeakerLine {
+            name,
+            role: if one_each {
+                roles.get(i).cloned()
+            } else {
+                roles.first().cloned()
+            },
+            organization: organization.clone().or(paren),
+        })
+        .map(|s| SpeakerLine {
+            role: s.role.filter(|r| !text::compact_key(r).is_empty()),
+            ..s
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ontology::Ontology;
+
+    type Parsed = Vec<(String, Option<String>, Option<String>)>;
+
+    fn parse(line: &str) -> Option<Parsed> {
+        let rules = SpeakerRules::new(&Ontology::builtin().unwrap().lexicon);
+        rules.parse(line).map(|v| {
+            v.into_iter()
+                .map(|s| (s.name, s.role, s.organization))
+                .collect()
+        })
+    }
+
+    fn one(
+        name: &str,
+        role: Option<&str>,
+        org: Option<&str>,
+    ) -> Vec<(String, Option<String>, Option<String>)> {
+        vec![(name.into(), role.map(Into::into), org.map(Into::into))]
+    }
+
+    #[test]
+    fn name_role_company() {
+        assert_eq!(
+            parse("Jane Doe, Staff Engineer, Acme Corp"),
+            Some(one("Jane Doe", Some("Staff Engineer"), Some("Acme Corp")))
+        );
+    }
+
+    #[test]
+    fn name_company() {
+        assert_eq!(
+            parse("Пётр Петров, Рога и Копыта"),
+            Some(one("Пётр Петров", None, Some("Рога и Копыта")))
+        );
+    }
+
+    #[test]
+    fn role_glued_to_company() {
+        assert_eq!(
+            parse("Иван Сидоров, ведущий инженер Северсталь Диджитал"),
+            Some(one(
+                "Иван Сидоров",
+                Some("ведущий инженер"),
+                Some("Северсталь Диджитал")
+            ))
+        );
+    }
+
+    #[test]
+    fn two_speakers_two_roles() {
+        let got = parse("Anna Lee, Tom Hardy, CTO, Head of Platform, Initech").unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            got[1],
+            (
+                "Tom Hardy".into(),
+                Some("Head of Platform".into()),
+                Some("Initech".into())
+            )
+        );
+    }
+
+    #[test]
+    fn marker_and_parenthesis() {
+        assert_eq!(
+            parse("Спикер: Мария Котова (Лента)"),
+            Some(one("Мария Котова", None, Some("Лента")))
+        );
+        assert_eq!(
+            parse("*by John Smith*, [Globex](https://globex.example)"),
+            Some(one("John Smith", None, Some("Globex")))
+        );
+    }
+
+    #[test]
+    fn prose_is_not_a_speaker_line() {
+        assert_eq!(
+            parse("Докладчик быстро рассказывал, не успел все записать."),
+            None
+        );
+        assert_eq!(parse("Kubernetes is hard"), None);
+    }
+}

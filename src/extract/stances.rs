@@ -1,0 +1,354 @@
+//! Stances inside one sentence: which cue governs which technology.
+//!
+//! A sentence is cut into segments at commas and harder breaks (`;`, `:`, "но", "but"). A cue governs the
+//! technologies after it in its segment and carries on through following segments that are plain list
+//! continuations ("смотрели на pglogical, presto, slony"); a cue with nothing after it governs the
+//! technologies before it in its segment ("rabbitmq выбрали"). Inside a migration ("перешли с X на Y")
+//! source markers ("с", "from") mark what was left and target markers what was adopted; "X -> Y" leaves X
+//! for Y. Everything else is left to the caller's defaults.
+
+use super::phrases::{PhraseSet, Token, tokens};
+use crate::ontology::{Cue, CueKind, Stance};
+use std::ops::Range;
+
+/// The cue phrases of the ontology, compiled.
+pub struct CueRules {
+    cues: PhraseSet<CueKind>,
+    markers: PhraseSet<CueKind>,
+    breaks: PhraseSet<()>,
+    transitions: Vec<String>,
+    source_phrases: PhraseSet<()>,
+}
+
+/// What the cues of a sentence say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SentenceStances {
+    /// For each technology span given, the stance a cue assigns to it, if any.
+    pub assigned: Vec<Option<Stance>>,
+    /// A stance cue of the sentence that governed no technology (for the caller to resolve).
+    pub unattached: Option<Stance>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    Cue(CueKind, bool),
+    Marker(CueKind),
+    Arrow,
+    Mention(usize),
+}
+
+impl CueRules {
+    /// Compiles the cues of the ontology.
+    pub fn new(cues: &[Cue]) -> CueRules {
+        let of = |pred: fn(CueKind) -> bool| {
+            PhraseSet::new(
+                cues.iter()
+                    .filter(|c| pred(c.kind))
+                    .map(|c| (c.phrase.clone(), c.kind)),
+            )
+        };
+        CueRules {
+            cues: of(|k| matches!(k, CueKind::Stance(_) | CueKind::Migration)),
+            markers: of(|k| matches!(k, CueKind::Source | CueKind::Target)),
+            breaks: PhraseSet::new(
+                cues.iter()
+                    .filter(|c| c.kind == CueKind::Break)
+                    .map(|c| (c.phrase.clone(), ())),
+            ),
+            transitions: cues
+                .iter()
+                .filter(|c| c.kind == CueKind::Transition)
+                .map(|c| c.phrase.clone())
+                .collect(),
+            source_phrases: PhraseSet::new(
+                cues.iter()
+                    .filter(|c| c.kind == CueKind::Source)
+                    .map(|c| (c.phrase.clone(), ())),
+            ),
+        }
+    }
+
+    /// The first stance cue of a text, if any (used for lines that introduce a list).
+    pub fn leading_stance(&self, text: &str) -> Option<CueKind> {
+        let toks = tokens(text, 0);
+        self.cues.find_all(&toks).into_iter().map(|(_, k)| k).next()
+    }
+
+    /// Assigns stances to the technology mentions (spans relative to `sentence`) of one sentence.
+    pub fn analyse(&self, sentence: &str, mentions: &[Range<usize>]) -> SentenceStances {
+        let mut out = SentenceStances {
+            assigned: vec![None; mentions.len()],
+            unattached: None,
+        };
+        let mut carry: Option<(CueKind, bool)> = None;
+        for (segment, hard) in segments(sentence, &self.breaks) {
+            let items = self.items(sentence, segment.clone(), mentions);
+            let list_like = self.is_list_continuation(sentence, &segment, mentions, &items);
+            let start = if !hard && list_like { carry } else { None };
+            carry = self.walk_segment(&items, start, &mut out);
+        }
+        out
+    }
+
+    /// Walks one segment; returns the cue still active at its end.
+    fn walk_segment(
+        &self,
+        items: &[(usize, Item)],
+        start: Option<(CueKind, bool)>,
+        out: &mut SentenceStances,
+    ) -> Option<(CueKind, bool)> {
+        let mut active = start;
+        let mut source = active.is_some_and(|(_, s)| s);
+        let mut before: Vec<usize> = Vec::new();
+        let mut governed = 0;
+        let mut arrow = false;
+        for (_, item) in items {
+            match *item {
+                Item::Cue(kind, is_source) => {
+                    if let Some((k, _)) = active.filter(|_| governed == 0 && !before.is_empty()) {
+                        assign_all(&before, k, false, out);
+                    }
+                    active = Some((kind, is_source));
+                    source = is_source;
+                    governed = 0;
+                }
+                Item::Marker(kind) => source = kind == CueKind::Source,
+                Item::Arrow => {
+                    assign_all(&before, CueKind::Migration, true, out);
+                    before.clear();
+                    arrow = true;
+                }
+                Item::Mention(i) if arrow => out.assigned[i] = Some(Stance::Adopted),
+                Item::Mention(i) => match active {
+                    Some((kind, _)) => {
+                        out.assigned[i] = stance_of(kind, source);
+                        governed += 1;
+                    }
+                    None => before.push(i),
+                },
+            }
+        }
+        match active {
+            Some((kind, _)) if governed == 0 && !before.is_empty() => {
+                assign_all(&before, kind, false, out)
+            }
+            Some((CueKind::Stance(s), _))
+                if governed == 0 && out.assigned.iter().all(Option::is_none) =>
+            {
+                out.unattached = Some(s);
+            }
+            _ => {}
+        }
+        active.filter(|_| governed > 0)
+    }
+
+    /// The cues, markers, arrows and mentions of a segment, in order.
+    fn items(
+        &self,
+        sentence: &str,
+        segment: Range<usize>,
+        mentions: &[Range<usize>],
+    ) -> Vec<(usize, Item)> {
+        let text = &sentence[segment.clone()];
+        let toks = tokens(text, segment.start);
+        let outside: Vec<Token> = toks
+            .into_iter()
+            .filter(|t| {
+                !mentions
+                    .iter()
+                    .any(|m| m.start <= t.span.start && t.span.end <= m.end)
+            })
+            .collect();
+        let mut items: Vec<(usize, Item)> = Vec::new();
+        for (range, kind) in self.cues.find_all(&outside) {
+            let phrase_tokens = &outside[range.clone()];
+            let is_source = self
+                .source_phrases
+                .match_at(phrase_tokens, 0)
+                .is_some_and(|(n, _)| n == phrase_tokens.len());
+            items.push((outside[range.end - 1].span.end, Item::Cue(kind, is_source)));
+        }
+        for (range, kind) in self.markers.find_all(&outside) {
+            items.push((outside[range.start].span.start, Item::Marker(kind)));
+        }
+        for symbol in &self.transitions {
+            for (at, _) in text.match_indices(symbol.as_str()) {
+                items.push((segment.start + at, Item::Arrow));
+            }
+        }
+        for (i, m) in mentions.iter().enumerate() {
+            if segment.start <= m.start && m.end <= segment.end {
+                items.push((m.start, Item::Mention(i)));
+            }
+        }
+        items.sort_by_key(|(pos, _)| *pos);
+        items.dedup();
+        items
+    }
+
+    /// A segment that only lists technologies continues the previous segment's cue.
+    fn is_list_continuation(
+        &self,
+        sentence: &str,
+        segment: &Range<usize>,
+        mentions: &[Range<usize>],
+        items: &[(usize, Item)],
+    ) -> bool {
+        let has_cue = items.iter().any(|(_, i)| matches!(i, Item::Cue(..)));
+        let inside: Vec<&Range<usize>> = mentions
+            .iter()
+            .filter(|m| segment.start <= m.start && m.end <= segment.end)
+            .collect();
+        let other_words = tokens(&sentence[segment.clone()], segment.start)
+            .iter()
+            .filter(|t| {
+                !inside
+                    .iter()
+                    .any(|m| m.start <= t.span.start && t.span.end <= m.end)
+            })
+            .count();
+        !has_cue && !inside.is_empty() && other_words <= 1
+    }
+}
+
+fn stance_of(kind: CueKind, source: bool) -> Option<Stance> {
+    match kind {
+        CueKind::Stance(s) => Some(s),
+        CueKind::Migration if source => Some(Stance::MigratedFrom),
+        CueKind::Migration => Some(Stance::Adopted),
+        _ => None,
+    }
+}
+
+fn assign_all(indices: &[usize], kind: CueKind, source: bool, out: &mut SentenceStances) {
+    for &i in indices {
+        if out.assigned[i].is_none() {
+            out.assigned[i] = stance_of(kind, source);
+        }
+    }
+}
+
+/// Cuts a sentence at commas (soft) and at `;`, `:` and break words (hard).
+fn segments(sentence: &str, breaks: &PhraseSet<()>) -> Vec<(Range<usize>, bool)> {
+    let mut cuts: Vec<(usize, usize, bool)> = Vec::new();
+    for (i, c) in sentence.char_indices() {
+        match c {
+            ',' => cuts.push((i, i + 1, false)),
+            ';' | ':' => cuts.push((i, i + 1, true)),
+            _ => {}
+        }
+    }
+    let toks = tokens(sentence, 0);
+    for (range, ()) in breaks.find_all(&toks) {
+        cuts.push((
+            toks[range.start].span.start,
+            toks[range.end - 1].span.end,
+            true,
+        ));
+    }
+    cuts.sort();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut hard = false;
+    for (from, to, is_hard) in cuts {
+        if from >= start {
+            out.push((start..from, hard));
+            start = to;
+            hard = is_hard;
+        }
+    }
+    out.push((start..sentence.len(), hard));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ontology::Ontology;
+
+    /// Stances for the given technology words of a sentence.
+    fn stances(sentence: &str, techs: &[&str]) -> Vec<Option<Stance>> {
+        let rules = CueRules::new(&Ontology::builtin().unwrap().cues);
+        let spans: Vec<Range<usize>> = techs
+            .iter()
+            .map(|t| {
+                let at = sentence.find(t).unwrap();
+                at..at + t.len()
+            })
+            .collect();
+        rules.analyse(sentence, &spans).assigned
+    }
+
+    use Stance::*;
+
+    #[test]
+    fn cue_governs_a_list() {
+        assert_eq!(
+            stances(
+                "смотрели на pglogical, presto, slony, но остановились на bucardo",
+                &["pglogical", "presto", "slony", "bucardo"]
+            ),
+            vec![
+                Some(Evaluated),
+                Some(Evaluated),
+                Some(Evaluated),
+                Some(Adopted)
+            ]
+        );
+    }
+
+    #[test]
+    fn migration_from_to() {
+        assert_eq!(
+            stances(
+                "We migrated from MySQL to PostgreSQL",
+                &["MySQL", "PostgreSQL"]
+            ),
+            vec![Some(MigratedFrom), Some(Adopted)]
+        );
+        assert_eq!(
+            stances("перешли с zabbix на prometheus", &["zabbix", "prometheus"]),
+            vec![Some(MigratedFrom), Some(Adopted)]
+        );
+    }
+
+    #[test]
+    fn arrow_is_a_transition() {
+        assert_eq!(
+            stances("Vagrant -> Docker Compose", &["Vagrant", "Docker Compose"]),
+            vec![Some(MigratedFrom), Some(Adopted)]
+        );
+    }
+
+    #[test]
+    fn cue_after_its_technology() {
+        assert_eq!(
+            stances("rabbitmq выбрали", &["rabbitmq"]),
+            vec![Some(Adopted)]
+        );
+    }
+
+    #[test]
+    fn negation_beats_use() {
+        assert_eq!(
+            stances("Без helm, используем ansible", &["helm", "ansible"]),
+            vec![Some(Rejected), Some(Uses)]
+        );
+    }
+
+    #[test]
+    fn prose_segment_stops_a_cue() {
+        assert_eq!(
+            stances(
+                "перешли на prometheus, приложения на spring",
+                &["prometheus", "spring"]
+            ),
+            vec![Some(Adopted), None]
+        );
+    }
+
+    #[test]
+    fn no_cue_no_stance() {
+        assert_eq!(stances("k8s сложный и непонятный", &["k8s"]), vec![None]);
+    }
+}

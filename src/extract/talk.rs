@@ -1,0 +1,436 @@
+//! One talk's facts: the speaker line, then every line in order — mentions, the organization whose story
+//! the line tells (the speaker's, or a client named by a case line such as "Кейс 1 … (Republic)"), and the
+//! stances its sentences state. A line that ends with ":" and carries a cue ("Посмотрели:") hands its
+//! stance to the list items under it; a sentence whose cue names no technology ("поэтому отказались")
+//! points back at the technologies the line named last. One stance per (organization, technology)
+//! survives: the latest stated by a cue, else the default `uses` of a plain mention.
+
+use super::facts::{Diagnostic, Evidence, Mention, OrgRef, Speaker, StanceFact, TalkFacts};
+use super::organizations::{short_forms, vocabulary_org};
+use super::{Extractor, Hit, Kind};
+use crate::document::{LineKind, NoteDocument, Talk};
+use crate::ontology::{CueKind, Stance};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// State carried from line to line within a talk.
+struct Context {
+    /// Whose story the current lines tell.
+    org: Option<OrgRef>,
+    /// A stance handed down by a list-introducing line, with the depth of items it covers.
+    inherited: Option<(Stance, Option<u8>)>,
+}
+
+/// Reads one talk.
+pub fn extract_talk(
+    ex: &Extractor,
+    doc: &NoteDocument,
+    talk: &Talk,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> TalkFacts {
+    let mut facts = TalkFacts {
+        title: talk.heading.text.clone(),
+        line: talk.heading.line,
+        ..TalkFacts::default()
+    };
+    let speaker_line = find_speakers(ex, doc, talk, &mut facts);
+    if facts.speakers.is_empty() {
+        diagnostics.push(Diagnostic {
+            path: doc.path.clone(),
+            line: talk.heading.line,
+            message: format!("talk {:?} has no speaker line", talk.heading.text),
+        });
+    }
+    let speaker_org = facts.speakers.iter().find_map(|s| s.organization.clone());
+    let aliases: Vec<(String, OrgRef)> = speaker_org
+        .iter()
+        .flat_map(|o| {
+            short_forms(&o.name)
+                .into_iter()
+                .map(move |f| (f, o.clone()))
+        })
+        .collect();
+    let mut ctx = Context {
+        org: speaker_org.clone(),
+        inherited: None,
+    };
+    let mut found: Vec<StanceFact> = Vec::new();
+    for (i, line) in talk.lines.iter().enumerate() {
+        if Some(i) == speaker_line {
+            continue;
+        }
+        let text = doc.slice(&line.span);
+        let masked = mask_urls(text);
+        let mut hits = ex.dictionary.scan(&masked);
+        add_alias_hits(&masked, &aliases, &mut hits);
+        record_mentions(ex, text, line.number, &hits, &aliases, &mut facts);
+        update_org_context(
+            ex,
+            &mut ctx,
+            text,
+            line.kind,
+            &hits,
+            &aliases,
+            speaker_org.as_ref(),
+        );
+        let techs: Vec<(Range<usize>, String)> = hits
+            .iter()
+            .filter(|h| h.kind == Kind::Technology)
+            .map(|h| {
+                (
+                    h.span.clone(),
+                    ex.ontology.technologies[h.concept].iri.clone(),
+                )
+            })
+            .collect();
+        update_inherited(ex, &mut ctx, text, line.kind, techs.is_empty());
+        if let Some(org) = ctx.org.clone() {
+            line_stances(ex, text, line.number, &techs, &org, &ctx, &mut found);
+        }
+    }
+    facts.stances = resolve(found);
+    facts
+}
+
+/// Finds the speaker line among the first lines (or the heading); returns its index in `talk.lines`.
+fn find_speakers(
+    ex: &Extractor,
+    doc: &NoteDocument,
+    talk: &Talk,
+    facts: &mut TalkFacts,
+) -> Option<usize> {
+    for (i, line) in talk.lines.iter().enumerate().take(3) {
+        if matches!(line.kind, LineKind::Heading { .. }) {
+            break;
+        }
+        let text = doc.slice(&line.span);
+        if let Some(parsed) = ex
+            .speakers
+            .parse(text)
+            .filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name)))
+        {
+            facts.speakers = to_speakers(ex, parsed, line.number);
+            return Some(i);
+        }
+    }
+    if let Some(parsed) = speaker_in_heading(ex, &talk.heading.text) {
+        facts.speakers = to_speakers(ex, parsed, talk.heading.line);
+    }
+    None
+}
+
+fn to_speakers(
+    ex: &Extractor,
+    parsed: Vec<super::speakers::SpeakerLine>,
+    line: usize,
+) -> Vec<Speaker> {
+    parsed
+        .into_iter()
+        .map(|s| Speaker {
+            organization: s
+                .organization
+                .as_deref()
+                .map(|o| ex.organizations.resolve(o, &ex.ontology, &ex.dictionary)),
+            name: s.name,
+            role: s.role,
+            line,
+        })
+        .collect()
+}
+
+/// Speakers carried by a heading: "Title - Name, Company", "Title (Name, Company)", "Title by Name".
+pub fn speaker_in_heading(
+    ex: &Extractor,
+    title: &str,
+) -> Option<Vec<super::speakers::SpeakerLine>> {
+    let candidates = [" — ", " – ", " - ", " by ", " от "];
+    for sep in candidates {
+        if let Some(at) = title.rfind(sep) {
+            let tail = &title[at + sep.len()..];
+            if let Some(s) = ex
+                .speakers
+                .parse(tail)
+                .filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name)))
+            {
+                return Some(s);
+            }
+        }
+    }
+    let open = title.rfind('(')?;
+    let inner = title[open + 1..].trim_end().strip_suffix(')')?;
+    ex.speakers
+        .parse(inner)
+        .filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name)))
+}
+
+/// Adds hits for the speaker organization's name and short forms.
+fn add_alias_hits(text: &str, aliases: &[(String, OrgRef)], hits: &mut Vec<Hit>) {
+    let folded = super::dictionary::fold_same_len(text);
+    for (alias, _) in aliases {
+        let needle = super::dictionary::fold_same_len(alias);
+        for (at, _) in folded.match_indices(&needle) {
+            let span = at..at + needle.len();
+            let bounded = !folded[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                && !folded[span.end..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+            let free = !hits
+                .iter()
+                .any(|h| h.span.start < span.end && span.start < h.span.end);
+            if bounded && free {
+                hits.push(Hit {
+                    kind: Kind::Organization,
+                    concept: usize::MAX,
+                    span,
+                });
+            }
+        }
+    }
+    hits.sort_by_key(|h| h.span.start);
+}
+
+fn org_of_hit(ex: &Extractor, text: &str, hit: &Hit, aliases: &[(String, OrgRef)]) -> OrgRef {
+    if hit.concept == usize::MAX {
+        let surface = super::dictionary::fold_same_len(&text[hit.span.clone()]);
+        let found = aliases
+            .iter()
+            .find(|(a, _)| super::dictionary::fold_same_len(a) == surface);
+        return found
+            .map(|(_, o)| o.clone())
+            .unwrap_or_else(|| aliases[0].1.clone());
+    }
+    vocabulary_org(&ex.ontology, hit.concept)
+}
+
+fn record_mentions(
+    ex: &Extractor,
+    text: &str,
+    line: usize,
+    hits: &[Hit],
+    aliases: &[(String, OrgRef)],
+    facts: &mut TalkFacts,
+) {
+    for h in hits {
+        let mention = Mention {
+            line,
+            surface: text[h.span.clone()].to_string(),
+        };
+        match h.kind {
+            Kind::Technology => {
+                let iri = ex.ontology.technologies[h.concept].iri.clone();
+                facts.technologies.entry(iri).or_default().push(mention);
+            }
+            Kind::Organization => {
+                let org = org_of_hit(ex, text, h, aliases);
+                facts.organizations.entry(org).or_default().push(mention);
+            }
+        }
+    }
+}
+
+/// A case line ("Кейс 1 … (Republic)", "Case: Acme") hands the story to the organization it names.
+fn update_org_context(
+    ex: &Extractor,
+    ctx: &mut Context,
+    text: &str,
+    kind: LineKind,
+    hits: &[Hit],
+    aliases: &[(String, OrgRef)],
+    speaker_org: Option<&OrgRef>,
+) {
+    let toks = super::phrases::tokens(text, 0);
+    let is_case = ex.case_markers.match_at(&toks, 0).is_some();
+    if is_case {
+        let named = hits
+            .iter()
+            .filter(|h| h.kind == Kind::Organization)
+            .map(|h| org_of_hit(ex, text, h, aliases))
+            .find(|o| Some(o) != speaker_org);
+        ctx.org = named.or_else(|| speaker_org.cloned());
+    } else if matches!(kind, LineKind::Heading { .. }) {
+        ctx.org = speaker_org.cloned();
+    }
+}
+
+/// A line that introduces a list ("Посмотрели:", "Stack:") hands its stance to the items below it.
+fn update_inherited(ex: &Extractor, ctx: &mut Context, text: &str, kind: LineKind, no_techs: bool) {
+    let depth = match kind {
+        LineKind::ListItem { depth } => Some(depth),
+        _ => None,
+    };
+    let covered = match (ctx.inherited, depth) {
+        (Some((_, None)), Some(_)) => true,
+        (Some((_, Some(parent))), Some(d)) => d > parent,
+        _ => false,
+    };
+    if !covered {
+        ctx.inherited = None;
+    }
+    let introduces = text.trim_end().ends_with(':') || text.trim_end().ends_with('?');
+    if introduces && no_techs {
+        let stance = match ex.cues.leading_stance(text) {
+            Some(CueKind::Stance(s)) => Some(s),
+            Some(CueKind::Migration) => Some(Stance::Adopted),
+            _ => None,
+        };
+        ctx.inherited = stance.map(|s| (s, depth));
+    }
+}
+
+/// The stances one line states for the organization of the context.
+fn line_stances(
+    ex: &Extractor,
+    text: &str,
+    line: usize,
+    techs: &[(Range<usize>, String)],
+    org: &OrgRef,
+    ctx: &Context,
+    found: &mut Vec<StanceFact>,
+) {
+    let mut last_named: Vec<String> = Vec::new();
+    for sentence in sentences(text) {
+        let inside: Vec<&(Range<usize>, String)> = techs
+            .iter()
+            .filter(|(s, _)| sentence.start <= s.start && s.end <= sentence.end)
+            .collect();
+        let local: Vec<Range<usize>> = inside
+            .iter()
+            .map(|(s, _)| s.start - sentence.start..s.end - sentence.start)
+            .collect();
+        let evidence = text[sentence.clone()].to_string();
+        let result = ex.cues.analyse(&text[sentence.clone()], &local);
+        let push = |iri: &String, stance: Stance, explicit: bool, found: &mut Vec<StanceFact>| {
+            let organization = org.clone();
+            found.push(StanceFact {
+                organization,
+                technology: iri.clone(),
+                stance,
+                evidence: vec![Evidence {
+                    line,
+                    text: evidence.clone(),
+                }],
+                explicit,
+            });
+        };
+        for ((_, iri), assigned) in inside.iter().zip(&result.assigned) {
+            match (assigned, ctx.inherited) {
+                (Some(s), _) => push(iri, *s, true, found),
+                (None, Some((s, _))) => push(iri, s, true, found),
+                (None, None) => push(iri, Stance::Uses, false, found),
+            }
+        }
+        if inside.is_empty() {
+            if let Some(s) = result.unattached {
+                last_named.iter().for_each(|iri| push(iri, s, true, found));
+            }
+        } else {
+            last_named = inside.iter().map(|(_, iri)| iri.clone()).collect();
+        }
+    }
+}
+
+/// One stance per (organization, technology): the latest explicit one, else the default, with every
+/// sentence that states that same stance as evidence.
+fn resolve(found: Vec<StanceFact>) -> Vec<StanceFact> {
+    let mut groups: BTreeMap<(String, String), Vec<StanceFact>> = BTreeMap::new();
+    for f in found {
+        groups
+            .entry((f.organization.iri.clone(), f.technology.clone()))
+            .or_default()
+            .push(f);
+    }
+    let mut out: Vec<StanceFact> = groups
+        .into_values()
+        .filter_map(|facts| {
+            let last = facts
+                .iter()
+                .rev()
+                .find(|f| f.explicit)
+                .or(facts.first())?
+                .clone();
+            let mut evidence: Vec<Evidence> = facts
+                .iter()
+                .filter(|f| f.explicit == last.explicit && f.stance == last.stance)
+                .flat_map(|f| f.evidence.iter().cloned())
+                .collect();
+            evidence.sort();
+            evidence.dedup();
+            Some(StanceFact { evidence, ..last })
+        })
+        .collect();
+    out.sort_by_key(|f| f.evidence.first().map(|e| e.line));
+    out
+}
+
+/// Sentence ranges of a line: cut after `.`, `!`, `?` followed by a space, blanks trimmed.
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        let ends = matches!(c, '.' | '!' | '?') && bytes.get(i + 1).is_some_and(|b| *b == b' ');
+        if ends {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    out.push(start..text.len());
+    out.into_iter()
+        .filter_map(|r| {
+            let s = &text[r.clone()];
+            let lead = s.len() - s.trim_start().len();
+            let t = s.trim();
+            (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
+        })
+        .collect()
+}
+
+/// The text with URLs blanked out (same length), so link targets are not read as names.
+fn mask_urls(text: &str) -> String {
+    let mut out = text.to_string();
+    for scheme in ["https://", "http://", "www."] {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(scheme).map(|i| from + i) {
+            let end = out[at..]
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>'))
+                .map_or(out.len(), |i| at + i);
+            out.replace_range(at..end, &" ".repeat(end - at));
+            from = end;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_are_trimmed_ranges() {
+        let t = "Выбрали stolon. Схема на слайде.  Конфиг в etcd";
+        let got: Vec<&str> = sentences(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(
+            got,
+            vec!["Выбрали stolon.", "Схема на слайде.", "Конфиг в etcd"]
+        );
+    }
+
+    #[test]
+    fn versions_do_not_split_sentences() {
+        let t = "pgsql 9.x, 1.5 месяца";
+        assert_eq!(sentences(t).len(), 1);
+    }
+
+    #[test]
+    fn urls_are_masked_keeping_length() {
+        let t = "see https://github.com/x/k8s-arch.png now";
+        let m = mask_urls(t);
+        assert_eq!(m.len(), t.len());
+        assert!(!m.contains("k8s"));
+        assert!(m.ends_with(" now"));
+    }
+}

@@ -1,0 +1,26 @@
+//! talkgraph: conference notes in Markdown (Russian and English, any author's layout) into an RDF
+//! knowledge graph of talks, speakers, organizations, technologies and stances, every fact traced to the
+//! line of the notes it came from.
+//!
+//! The pipeline is a chain of pure stages, each a module with one typed input and one typed output:
+//!
+//! ```text
+//! corpus (files) → document (talks, sections, lines, spans) → extract (speakers, mentions, stances,
+//! evidence) → rdf (quads, one named graph per notes file) → store (Oxigraph) → sparql / export
+//! ```
+//!
+//! `ontology` reads `ontology/*.ttl`, the single source of vocabulary, names, aliases and cue words;
+//! `text` holds the word-level tools (normalisation, tokens, stemming, slugs) every stage shares.
+//! `commands` and `cli` are the thin impure layer on top.
+
+pub mod cli;
+pub mod commands;
+pub mod corpus;
+pub mod document;
+pub mod eval;
+pub mod extract;
+pub mod ontology;
+pub mod rdf;
+pub mod sparql;
+pub mod store;
+pub mod text;

@@ -1,0 +1,33 @@
+//! The talkgraph binary: parses arguments, runs one command, prints `error: …` with the whole cause chain
+//! on failure. Exit codes: 0 success, 1 error, 2 usage (clap). A closed pipe counts as success.
+
+use clap::Parser;
+use std::process::ExitCode;
+use talkgraph::cli::{Cli, Command};
+use talkgraph::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = match &cli.command {
+        Command::Ingest(args) => commands::ingest::run(&cli, args, &mut out),
+        Command::Query(args) => commands::query::run(&cli, args, &mut out),
+        Command::Export(args) => commands::export::run(&cli, args, &mut out),
+        Command::Stats(args) => commands::stats::run(&cli, args, &mut out),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

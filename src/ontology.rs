@@ -1,0 +1,433 @@
+//! The ontology files (`ontology/*.ttl`, compiled into the binary) read into typed tables: technologies and
+//! organizations with their labels, categories, stance cues and the structural word lists.
+//!
+//! `ontology/` is the single source of every name and cue word; nothing here lists one. The tables are
+//! built once per process and shared by every stage.
+
+use crate::rdf::vocab::{SKOS, TG};
+use crate::text;
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{Quad, Term};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// The ontology files, in load order: (file name, Turtle text).
+pub const SOURCES: [(&str, &str); 5] = [
+    ("talkgraph.ttl", include_str!("../ontology/talkgraph.ttl")),
+    (
+        "technologies.ttl",
+        include_str!("../ontology/technologies.ttl"),
+    ),
+    (
+        "organizations.ttl",
+        include_str!("../ontology/organizations.ttl"),
+    ),
+    ("cues.ttl", include_str!("../ontology/cues.ttl")),
+    ("lexicon.ttl", include_str!("../ontology/lexicon.ttl")),
+];
+
+/// A failure to read the ontology.
+#[derive(Debug, Error)]
+pub enum OntologyError {
+    /// A file is not valid Turtle.
+    #[error("ontology/{file}: {message}")]
+    Syntax { file: String, message: String },
+    /// A concept lacks a required property.
+    #[error("ontology/{file}: {subject} has no {property}")]
+    Missing {
+        file: String,
+        subject: String,
+        property: String,
+    },
+}
+
+/// A technology or organization of the vocabulary.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    /// The concept's IRI.
+    pub iri: String,
+    /// The canonical name (skos:prefLabel).
+    pub pref_label: String,
+    /// Labels matched case-insensitively (prefLabel, altLabel, hiddenLabel).
+    pub labels: Vec<String>,
+    /// Labels that are ordinary words: they count only in a technical context.
+    pub ambiguous: Vec<String>,
+    /// Labels that match only with exactly their letter case.
+    pub exact: Vec<String>,
+    /// The category IRI (technologies only).
+    pub category: Option<String>,
+}
+
+/// The six stances an organization can take towards a technology.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stance {
+    Uses,
+    Adopted,
+    MigratedFrom,
+    Evaluated,
+    Considering,
+    Rejected,
+}
+
+impl Stance {
+    /// All stances, in a fixed order.
+    pub const ALL: [Stance; 6] = [
+        Stance::Uses,
+        Stance::Adopted,
+        Stance::MigratedFrom,
+        Stance::Evaluated,
+        Stance::Considering,
+        Stance::Rejected,
+    ];
+
+    /// The local name of the stance property in the talkgraph vocabulary.
+    pub fn local_name(self) -> &'static str {
+        match self {
+            Stance::Uses => "uses",
+            Stance::Adopted => "adopted",
+            Stance::MigratedFrom => "migratedFrom",
+            Stance::Evaluated => "evaluated",
+            Stance::Considering => "considering",
+            Stance::Rejected => "rejected",
+        }
+    }
+
+    /// The name gold files use (`migrated_from` rather than `migratedFrom`).
+    pub fn gold_name(self) -> &'static str {
+        match self {
+            Stance::MigratedFrom => "migrated_from",
+            other => other.local_name(),
+        }
+    }
+
+    /// The stance whose property has this local name.
+    pub fn from_local_name(name: &str) -> Option<Stance> {
+        Stance::ALL.into_iter().find(|s| s.local_name() == name)
+    }
+}
+
+/// What a cue phrase signals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueKind {
+    /// A stance towards the technologies the cue governs.
+    Stance(Stance),
+    /// A move: technologies after a source marker are left, the others adopted.
+    Migration,
+    /// Marks the technologies a migration leaves ("с", "from").
+    Source,
+    /// Marks the technologies a migration arrives at ("на", "to").
+    Target,
+    /// "X -> Y": X left, Y adopted.
+    Transition,
+    /// Ends a cue's reach inside a sentence ("но", "but").
+    Break,
+}
+
+/// One cue phrase and what it signals.
+#[derive(Debug, Clone)]
+pub struct Cue {
+    /// What the phrase signals.
+    pub kind: CueKind,
+    /// The phrase as written in `ontology/cues.ttl`.
+    pub phrase: String,
+}
+
+/// Structural word lists from `ontology/lexicon.ttl`.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// Headings that are sections, never talks ("Вопросы", "Q&A").
+    pub section_headings: Vec<String>,
+    /// Words that introduce a speaker ("Спикер", "Speaker", "by").
+    pub speaker_markers: Vec<String>,
+    /// Words that open a client case ("Кейс", "Case").
+    pub case_markers: Vec<String>,
+    /// Words between a person and their company in prose ("из", "from").
+    pub affiliation_markers: Vec<String>,
+    /// Verbs of prose reports ("рассказал", "talked").
+    pub talk_verbs: Vec<String>,
+    /// Words job titles are made of.
+    pub role_words: Vec<String>,
+    /// Lower-case particles inside personal names ("von", "де").
+    pub name_particles: Vec<String>,
+}
+
+/// Everything `ontology/` defines, as tables.
+#[derive(Debug, Clone)]
+pub struct Ontology {
+    /// The technology vocabulary.
+    pub technologies: Vec<Concept>,
+    /// The organization vocabulary.
+    pub organizations: Vec<Concept>,
+    /// Category IRI → English label.
+    pub categories: BTreeMap<String, String>,
+    /// Stance cues, markers and transition symbols.
+    pub cues: Vec<Cue>,
+    /// Structural word lists.
+    pub lexicon: Lexicon,
+    /// Every quad of every ontology file (loaded into the store's ontology graph).
+    pub quads: Vec<Quad>,
+    /// SHA-256 of all ontology texts: changes whenever any file changes.
+    pub version: String,
+}
+
+type Properties = BTreeMap<String, Vec<Term>>;
+
+impl Ontology {
+    /// Reads the ontology compiled into the binary.
+    pub fn builtin() -> Result<Ontology, OntologyError> {
+        Ontology::from_sources(&SOURCES)
+    }
+
+    /// Reads an ontology from (file name, Turtle text) pairs.
+    pub fn from_sources(sources: &[(&str, &str)]) -> Result<Ontology, OntologyError> {
+        let mut quads = Vec::new();
+        let mut hasher = Sha256::new();
+        for (file, ttl) in sources {
+            hasher.update(ttl.as_bytes());
+            quads.extend(parse_turtle(file, ttl)?);
+        }
+        let subjects = group_by_subject(&quads);
+        let mut ontology = Ontology {
+            technologies: concepts_of_type(&subjects, &TG.iri("Technology"))?,
+            organizations: concepts_of_type(&subjects, &TG.iri("Organization"))?,
+            categories: categories(&subjects),
+            cues: cues(&subjects),
+            lexicon: lexicon(&subjects),
+            quads,
+            version: format!("{:x}", hasher.finalize()),
+        };
+        ontology.technologies.sort_by(|a, b| a.iri.cmp(&b.iri));
+        ontology.organizations.sort_by(|a, b| a.iri.cmp(&b.iri));
+        Ok(ontology)
+    }
+
+    /// The technology with this IRI.
+    pub fn technology(&self, iri: &str) -> Option<&Concept> {
+        self.technologies.iter().find(|c| c.iri == iri)
+    }
+}
+
+fn parse_turtle(file: &str, ttl: &str) -> Result<Vec<Quad>, OntologyError> {
+    RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(ttl.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| OntologyError::Syntax {
+            file: file.to_string(),
+            message: e.to_string(),
+        })
+}
+
+fn group_by_subject(quads: &[Quad]) -> BTreeMap<String, Properties> {
+    let mut out: BTreeMap<String, Properties> = BTreeMap::new();
+    for q in quads {
+        let subject = match &q.subject {
+            oxigraph::model::NamedOrBlankNode::NamedNode(n) => n.as_str().to_string(),
+            other => other.to_string(),
+        };
+        out.entry(subject)
+            .or_default()
+            .entry(q.predicate.as_str().to_string())
+            .or_default()
+            .push(q.object.clone());
+    }
+    out
+}
+
+fn literals(props: &Properties, predicate: &str) -> Vec<String> {
+    props
+        .get(predicate)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| match t {
+            Term::Literal(l) => Some(l.value().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn iris(props: &Properties, predicate: &str) -> Vec<String> {
+    props
+        .get(predicate)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| match t {
+            Term::NamedNode(n) => Some(n.as_str().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn subjects_of_type<'a>(
+    subjects: &'a BTreeMap<String, Properties>,
+    class: &'a str,
+) -> impl Iterator<Item = (&'a String, &'a Properties)> + 'a {
+    let rdf_type = oxigraph::model::vocab::rdf::TYPE.as_str();
+    subjects
+        .iter()
+        .filter(move |(_, p)| iris(p, rdf_type).iter().any(|t| t == class))
+}
+
+fn concepts_of_type(
+    subjects: &BTreeMap<String, Properties>,
+    class: &str,
+) -> Result<Vec<Concept>, OntologyError> {
+    subjects_of_type(subjects, class)
+        .map(|(iri, props)| concept(iri, props))
+        .collect()
+}
+
+fn concept(iri: &str, props: &Properties) -> Result<Concept, OntologyError> {
+    let pref = literals(props, &SKOS.iri("prefLabel"));
+    let pref_label = pref
+        .first()
+        .cloned()
+        .ok_or_else(|| OntologyError::Missing {
+            file: "vocabulary".into(),
+            subject: iri.to_string(),
+            property: "skos:prefLabel".into(),
+        })?;
+    let mut labels = pref;
+    labels.extend(literals(props, &SKOS.iri("altLabel")));
+    labels.extend(literals(props, &SKOS.iri("hiddenLabel")));
+    let ambiguous = literals(props, &TG.iri("ambiguousLabel"));
+    labels.retain(|l| {
+        !ambiguous
+            .iter()
+            .any(|a| text::normalize(a) == text::normalize(l))
+    });
+    Ok(Concept {
+        iri: iri.to_string(),
+        pref_label,
+        labels,
+        ambiguous,
+        exact: literals(props, &TG.iri("exactLabel")),
+        category: iris(props, &TG.iri("category")).into_iter().next(),
+    })
+}
+
+fn categories(subjects: &BTreeMap<String, Properties>) -> BTreeMap<String, String> {
+    let scheme = TG.iri("categories");
+    subjects
+        .iter()
+        .filter(|(_, p)| iris(p, &SKOS.iri("inScheme")).contains(&scheme))
+        .map(|(iri, p)| {
+            let label = literals(&p.clone(), &SKOS.iri("prefLabel"));
+            (iri.clone(), label.first().cloned().unwrap_or_default())
+        })
+        .collect()
+}
+
+fn cues(subjects: &BTreeMap<String, Properties>) -> Vec<Cue> {
+    let phrase = TG.iri("phrase");
+    let mut out = Vec::new();
+    let fixed = [
+        ("MigrationCue", CueKind::Migration),
+        ("SourceMarker", CueKind::Source),
+        ("TargetMarker", CueKind::Target),
+        ("TransitionSymbol", CueKind::Transition),
+        ("ClauseBreak", CueKind::Break),
+    ];
+    for (class, kind) in fixed {
+        for (_, props) in subjects_of_type(subjects, &TG.iri(class)) {
+            out.extend(
+                literals(props, &phrase)
+                    .into_iter()
+                    .map(|p| Cue { kind, phrase: p }),
+            );
+        }
+    }
+    for (_, props) in subjects_of_type(subjects, &TG.iri("StanceCue")) {
+        let stance = iris(props, &TG.iri("stanceKind"))
+            .first()
+            .and_then(|i| Stance::from_local_name(TG.local(i)?));
+        if let Some(stance) = stance {
+            let kind = CueKind::Stance(stance);
+            out.extend(
+                literals(props, &phrase)
+                    .into_iter()
+                    .map(|p| Cue { kind, phrase: p }),
+            );
+        }
+    }
+    out
+}
+
+fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
+    let words = |class: &str| -> Vec<String> {
+        subjects_of_type(subjects, &TG.iri(class))
+            .flat_map(|(_, p)| literals(p, &TG.iri("phrase")))
+            .collect()
+    };
+    Lexicon {
+        section_headings: words("SectionHeading"),
+        speaker_markers: words("SpeakerMarker"),
+        case_markers: words("CaseMarker"),
+        affiliation_markers: words("AffiliationMarker"),
+        talk_verbs: words("TalkVerb"),
+        role_words: words("RoleWord"),
+        name_particles: words("NameParticle"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_ontology_loads_its_tables() {
+        let o = Ontology::builtin().unwrap();
+        assert!(
+            o.technologies.len() >= 400,
+            "{} technologies",
+            o.technologies.len()
+        );
+        assert!(o.organizations.len() >= 100);
+        assert!(
+            o.cues
+                .iter()
+                .any(|c| c.kind == CueKind::Stance(Stance::Adopted))
+        );
+        assert!(o.cues.iter().any(|c| c.kind == CueKind::Transition));
+        assert!(!o.lexicon.section_headings.is_empty());
+        assert!(!o.lexicon.role_words.is_empty());
+    }
+
+    #[test]
+    fn every_technology_has_a_declared_category() {
+        let o = Ontology::builtin().unwrap();
+        for t in &o.technologies {
+            let cat = t
+                .category
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} has no category", t.iri));
+            assert!(
+                o.categories.contains_key(cat),
+                "{} has undeclared {cat}",
+                t.iri
+            );
+        }
+    }
+
+    #[test]
+    fn no_label_names_two_technologies() {
+        let o = Ontology::builtin().unwrap();
+        let mut seen = BTreeMap::new();
+        for t in &o.technologies {
+            for l in &t.labels {
+                let key = text::compact_key(&l.replace('+', "plus").replace('#', "sharp"));
+                if let Some(other) = seen.insert(key.clone(), t.iri.clone()) {
+                    assert_eq!(other, t.iri, "label {l:?} names two technologies");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stance_names_round_trip() {
+        for s in Stance::ALL {
+            assert_eq!(Stance::from_local_name(s.local_name()), Some(s));
+        }
+        assert_eq!(Stance::MigratedFrom.gold_name(), "migrated_from");
+    }
+}

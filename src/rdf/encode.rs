@@ -1,0 +1,175 @@
+//! Encodes one file's [`Extraction`] as the quads of its named graph: the notes file node, talks,
+//! speakers, organizations and technologies with their labels, direct stance triples
+//! (Organization —adopted→ Technology) and a qualified `tg:Stance` node per stance carrying the evidence
+//! sentence, line, file and talk (PROV-O style).
+
+use super::iri;
+use super::vocab::{PROV, RDFS, SCHEMA, SKOS, TG, XSD, id};
+use crate::extract::{Extraction, OrgRef};
+use crate::ontology::Ontology;
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use std::collections::BTreeSet;
+
+/// Facts about the notes file itself.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    /// Path relative to the ingested folder.
+    pub path: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+struct Writer {
+    graph: GraphName,
+    quads: Vec<Quad>,
+}
+
+impl Writer {
+    fn add(&mut self, s: &str, p: &str, o: impl Into<Term>) {
+        self.quads
+            .push(Quad::new(node(s), node(p), o, self.graph.clone()));
+    }
+    fn link(&mut self, s: &str, p: &str, o: &str) {
+        self.add(s, p, node(o));
+    }
+    fn text(&mut self, s: &str, p: &str, value: &str) {
+        self.add(s, p, Literal::new_simple_literal(value));
+    }
+}
+
+fn node(iri: &str) -> NamedNode {
+    NamedNode::new_unchecked(iri)
+}
+
+/// The quads of one notes file's graph, sorted and without duplicates.
+pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> Vec<Quad> {
+    let notes = iri::notes(&file.path);
+    let mut w = Writer {
+        graph: GraphName::NamedNode(node(&notes)),
+        quads: Vec::new(),
+    };
+    w.link(&notes, rdf::TYPE.as_str(), &TG.iri("NotesFile"));
+    w.text(&notes, &TG.iri("path"), &file.path);
+    w.text(&notes, &TG.iri("sha256"), &file.sha256);
+    let event = extraction.event.as_deref().map(|name| {
+        let e = iri::event(name);
+        w.link(&e, rdf::TYPE.as_str(), &TG.iri("Event"));
+        w.text(&e, &TG.iri("name"), name);
+        e
+    });
+    let mut titles_seen: Vec<String> = Vec::new();
+    let mut described: BTreeSet<String> = BTreeSet::new();
+    for talk in &extraction.talks {
+        titles_seen.push(talk.title.clone());
+        let n = titles_seen.iter().filter(|t| **t == talk.title).count();
+        let t = iri::talk(&file.path, &talk.title, n);
+        encode_talk(
+            &mut w,
+            talk,
+            &t,
+            &notes,
+            event.as_deref(),
+            ontology,
+            &mut described,
+        );
+    }
+    let mut quads = w.quads;
+    quads.sort_by_cached_key(|q| q.to_string());
+    quads.dedup();
+    quads
+}
+
+fn encode_talk(
+    w: &mut Writer,
+    talk: &crate::extract::TalkFacts,
+    t: &str,
+    notes: &str,
+    event: Option<&str>,
+    ontology: &Ontology,
+    described: &mut BTreeSet<String>,
+) {
+    w.link(t, rdf::TYPE.as_str(), &TG.iri("Talk"));
+    w.text(t, &TG.iri("title"), &talk.title);
+    w.link(t, &TG.iri("notesFile"), notes);
+    w.add(
+        t,
+        &TG.iri("line"),
+        Literal::new_typed_literal(talk.line.to_string(), node(&XSD.iri("integer"))),
+    );
+    if let Some(e) = event {
+        w.link(t, &TG.iri("event"), e);
+        w.link(e, &SCHEMA.iri("subEvent"), t);
+    }
+    for s in &talk.speakers {
+        let p = iri::person(&s.name);
+        w.link(t, &TG.iri("speaker"), &p);
+        w.link(&p, rdf::TYPE.as_str(), &TG.iri("Person"));
+        w.text(&p, &TG.iri("name"), &s.name);
+        if let Some(role) = &s.role {
+            w.text(&p, &TG.iri("jobTitle"), role);
+        }
+        if let Some(org) = &s.organization {
+            w.link(&p, &TG.iri("worksFor"), &org.iri);
+            describe_org(w, org, described);
+        }
+    }
+    for org in talk.organizations.keys() {
+        w.link(t, &TG.iri("mentions"), &org.iri);
+        describe_org(w, org, described);
+    }
+    for tech in talk.technologies.keys() {
+        w.link(t, &TG.iri("mentions"), tech);
+        describe_tech(w, tech, ontology, described);
+    }
+    for s in &talk.stances {
+        let kind = TG.iri(s.stance.local_name());
+        w.link(&s.organization.iri, &kind, &s.technology);
+        describe_org(w, &s.organization, described);
+        describe_tech(w, &s.technology, ontology, described);
+        for e in &s.evidence {
+            let node_iri = iri::stance(t, &s.organization.iri, &s.technology, e.line);
+            w.link(&node_iri, rdf::TYPE.as_str(), &TG.iri("Stance"));
+            w.link(&node_iri, &TG.iri("organization"), &s.organization.iri);
+            w.link(&node_iri, &TG.iri("technology"), &s.technology);
+            w.link(&node_iri, &TG.iri("stanceKind"), &kind);
+            w.text(&node_iri, &TG.iri("evidence"), &e.text);
+            w.add(&node_iri, &TG.iri("line"), integer(e.line));
+            w.link(&node_iri, &TG.iri("talk"), t);
+            w.link(&node_iri, &TG.iri("notesFile"), notes);
+            w.link(&node_iri, &PROV.iri("wasDerivedFrom"), notes);
+        }
+    }
+}
+
+fn integer(n: usize) -> Literal {
+    Literal::new_typed_literal(n.to_string(), node(&XSD.iri("integer")))
+}
+
+fn describe_org(w: &mut Writer, org: &OrgRef, described: &mut BTreeSet<String>) {
+    if described.insert(org.iri.clone()) {
+        w.link(&org.iri, rdf::TYPE.as_str(), &TG.iri("Organization"));
+        w.text(&org.iri, &SKOS.iri("prefLabel"), &org.name);
+        w.text(&org.iri, &TG.iri("name"), &org.name);
+    }
+}
+
+fn describe_tech(
+    w: &mut Writer,
+    tech: &str,
+    ontology: &Ontology,
+    described: &mut BTreeSet<String>,
+) {
+    if !described.insert(tech.to_string()) {
+        return;
+    }
+    w.link(tech, rdf::TYPE.as_str(), &TG.iri("Technology"));
+    if let Some(c) = ontology.technology(tech) {
+        w.text(tech, &SKOS.iri("prefLabel"), &c.pref_label);
+        w.text(tech, &RDFS.iri("label"), &c.pref_label);
+        if let Some(cat) = &c.category {
+            w.link(tech, &TG.iri("category"), cat);
+        }
+    }
+    let _ = id::TECH;
+}

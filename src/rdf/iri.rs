@@ -1,0 +1,77 @@
+//! IRI minting: stable, readable IRIs from names. The same person or organization name gives the same IRI
+//! in every file; Cyrillic is transliterated; talks are named by their file and title.
+
+use super::vocab::id;
+use crate::text::slug;
+
+/// The IRI of a notes file, which is also the name of its graph.
+pub fn notes(path: &str) -> String {
+    id::NOTES.iri(&path_slug(path))
+}
+
+/// The IRI of a talk: its file and its title (`-2`, `-3` for repeated titles in one file).
+pub fn talk(path: &str, title: &str, occurrence: usize) -> String {
+    let suffix = if occurrence > 1 {
+        format!("-{occurrence}")
+    } else {
+        String::new()
+    };
+    id::TALK.iri(&format!("{}/{}{}", path_slug(path), slug(title), suffix))
+}
+
+/// The IRI of a person, by name.
+pub fn person(name: &str) -> String {
+    id::PERSON.iri(&slug(name))
+}
+
+/// The IRI of an event, by name.
+pub fn event(name: &str) -> String {
+    id::EVENT.iri(&slug(name))
+}
+
+/// The IRI of a qualified stance node: talk, organization, technology and evidence line.
+pub fn stance(talk_iri: &str, org_iri: &str, tech_iri: &str, line: usize) -> String {
+    let tail = |iri: &str| iri.rsplit('/').next().unwrap_or(iri).to_string();
+    let talk_part = talk_iri.strip_prefix(id::TALK.base).unwrap_or(talk_iri);
+    let path = format!("{}/{}/{}/L{line}", talk_part, tail(org_iri), tail(tech_iri));
+    id::STANCE.iri(&path)
+}
+
+/// The IRI of a technology candidate, by term.
+pub fn candidate(term: &str) -> String {
+    id::CANDIDATE.iri(&slug(term))
+}
+
+/// A file path as a slug, keeping its folders readable.
+fn path_slug(path: &str) -> String {
+    path.split('/').map(slug).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iris_are_readable_and_stable() {
+        assert_eq!(
+            person("Егор Баяндин"),
+            "https://talkgraph.dev/id/person/egor-bayandin"
+        );
+        assert_eq!(
+            talk("2018/day one.md", "Kafka в проде", 2),
+            "https://talkgraph.dev/id/talk/2018/day-one-md/kafka-v-prode-2"
+        );
+        assert_eq!(notes("a.md"), "https://talkgraph.dev/id/notes/a-md");
+    }
+
+    #[test]
+    fn minted_iris_parse() {
+        for iri in [
+            person("Zoë O'Neil"),
+            talk("x/y.md", "«Кит» & co", 1),
+            event("HighLoad++ 2018"),
+        ] {
+            assert!(oxigraph::model::NamedNode::new(&iri).is_ok(), "{iri}");
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! SPARQL over the store: canned queries (`queries/*.rq`, compiled in), parameters bound as RDF terms
+//! (never spliced into the query text), read-only evaluation over the union of all graphs, a timeout, and
+//! results as a readable table or the standard CSV, TSV, JSON and XML formats.
+
+use anyhow::{Context, Result, anyhow, bail};
+use oxigraph::model::{Literal, Term, Variable};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryResults, QuerySolution, SparqlEvaluator};
+use oxigraph::store::Store;
+use spargebra::algebra::GraphPattern;
+use std::io::Write;
+use std::time::Duration;
+
+include!(concat!(env!("OUT_DIR"), "/canned_queries.rs"));
+
+/// A query ready to run: its text and where it came from.
+#[derive(Debug, Clone)]
+pub struct QueryText {
+    /// Canned name or file path.
+    pub origin: String,
+    /// The SPARQL text.
+    pub text: String,
+}
+
+/// A canned query by name, or a `.rq` file by path.
+pub fn resolve(name_or_file: &str) -> Result<QueryText> {
+    if let Some((_, text)) = CANNED
+        .iter()
+        .find(|(n, _)| *n == name_or_file.trim_end_matches(".rq"))
+    {
+        return Ok(QueryText {
+            origin: name_or_file.to_string(),
+            text: (*text).to_string(),
+        });
+    }
+    let path = std::path::Path::new(name_or_file);
+    if path.exists() {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        return Ok(QueryText {
+            origin: path.display().to_string(),
+            text,
+        });
+    }
+    let names: Vec<&str> = CANNED.iter().map(|(n, _)| *n).collect();
+    bail!(
+        "no canned query or file named {name_or_file:?}; canned queries: {}",
+        names.join(", ")
+    )
+}
+
+/// The header comment of a query: its question and parameters.
+pub fn describe(text: &str) -> String {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Parses `NAME=VALUE` parameters into variable bindings (plain string literals).
+pub fn parameters(raw: &[String]) -> Result<Vec<(Variable, Literal)>> {
+    raw.iter()
+        .map(|p| {
+            let (name, value) = p
+                .split_once('=')
+                .ok_or_else(|| anyhow!("parameter {p:?} is not NAME=VALUE"))?;
+            let var = Variable::new(name.trim().trim_start_matches(['?', '$']))
+                .map_err(|e| anyhow!("parameter name {name:?}: {e}"))?;
+            Ok((var, Literal::new_simple_literal(value)))
+        })
+        .collect()
+}
+
+/// Runs a read-only query over the union of all graphs.
+pub fn run<'a>(
+    store: &'a Store,
+    query: &QueryText,
+    params: &[(Variable, Literal)],
+    timeout: Option<Duration>,
+) -> Result<QueryResults<'a>> {
+    let token = CancellationToken::new();
+    let parsed = spargebra::SparqlParser::new()
+        .parse_query(&query.text)
+        .map_err(|e| read_only_error(&query.text, e))
+        .with_context(|| format!("in query {}", query.origin))?;
+    let mut prepared = SparqlEvaluator::new()
+        .with_cancellation_token(token.clone())
+        .for_query(bind(parsed, params));
+    prepared.dataset_mut().set_default_graph_as_union();
+    if let Some(limit) = timeout {
+        std::thread::spawn(move || {
+            std::thread::sleep(limit);
+            token.cancel();
+        });
+    }
+    prepared
+        .on_store(store)
+        .execute()
+        .map_err(|e| anyhow!("query {} failed: {e}", query.origin))
+}
+
+/// Binds parameters as initial values: a one-row `VALUES` table joined at the bottom of the query's
+/// pattern, below every filter, so they are data, never query text.
+pub fn bind(query: spargebra::Query, params: &[(Variable, Literal)]) -> spargebra::Query {
+    if params.is_empty() {
+        return query;
+    }
+    let values = GraphPattern::Values {
+        variables: params.iter().map(|(v, _)| v.clone()).collect(),
+        bindings: vec![params.iter().map(|(_, l)| Some(l.clone().into())).collect()],
+    };
+    match query {
+        spargebra::Query::Select {
+            dataset,
+            pattern,
+            base_iri,
+        } => spargebra::Query::Select {
+            dataset,
+            pattern: inject(pattern, values),
+            base_iri,
+        },
+        spargebra::Query::Construct {
+            template,
+            dataset,
+            pattern,
+            base_iri,
+        } => spargebra::Query::Construct {
+            template,
+            dataset,
+            pattern: inject(pattern, values),
+            base_iri,
+        },
+        spargebra::Query::Describe {
+            dataset,
+            pattern,
+            base_iri,
+        } => spargebra::Query::Describe {
+            dataset,
+            pattern: inject(pattern, values),
+            base_iri,
+        },
+        spargebra::Query::Ask {
+            dataset,
+            pattern,
+            base_iri,
+        } => spargebra::Query::Ask {
+            dataset,
+            pattern: inject(pattern, values),
+            base_iri,
+        },
+    }
+}
+
+fn inject(pattern: GraphPattern, values: GraphPattern) -> GraphPattern {
+    let boxed = |p: Box<GraphPattern>| Box::new(inject(*p, values.clone()));
+    match pattern {
+        GraphPattern::Project { inner, variables } => GraphPattern::Project {
+            inner: boxed(inner),
+            variables,
+        },
+        GraphPattern::Distinct { inner } => GraphPattern::Distinct {
+            inner: boxed(inner),
+        },
+        GraphPattern::Reduced { inner } => GraphPattern::Reduced {
+            inner: boxed(inner),
+        },
+        GraphPattern::Slice {
+            inner,
+            start,
+            length,
+        } => GraphPattern::Slice {
+            inner: boxed(inner),
+            start,
+            length,
+        },
+        GraphPattern::OrderBy { inner, expression } => GraphPattern::OrderBy {
+            inner: boxed(inner),
+            expression,
+        },
+        GraphPattern::Group {
+            inner,
+            variables,
+            aggregates,
+        } => GraphPattern::Group {
+            inner: boxed(inner),
+            variables,
+            aggregates,
+        },
+        GraphPattern::Filter { expr, inner } => GraphPattern::Filter {
+            expr,
+            inner: boxed(inner),
+        },
+        GraphPattern::Extend {
+            inner,
+            variable,
+            expression,
+        } => GraphPattern::Extend {
+            inner: boxed(inner),
+            variable,
+            expression,
+        },
+        GraphPattern::LeftJoin {
+            left,
+            right,
+            expression,
+        } => GraphPattern::LeftJoin {
+            left: boxed(left),
+            right,
+            expression,
+        },
+        other => GraphPattern::Join {
+            left: Box::new(values),
+            right: Box::new(other),
+        },
+    }
+}
+
+fn read_only_error(text: &str, e: spargebra::SparqlSyntaxError) -> anyhow::Error {
+    let is_update = spargebra::SparqlParser::new().parse_update(text).is_ok();
+    if is_update {
+        anyhow!("SPARQL Update is refused: `query` is read-only")
+    } else {
+        anyhow!("SPARQL syntax error: {e}")
+    }
+}
+
+/// How to print results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResultFormat {
+    /// An aligned, readable table.
+    Table,
+    /// SPARQL CSV.
+    Csv,
+    /// SPARQL TSV.
+    Tsv,
+    /// SPARQL JSON.
+    Json,
+    /// SPARQL XML.
+    Xml,
+}
+
+/// Writes results in the chosen format.
+pub fn write(results: QueryResults<'_>, format: ResultFormat, out: &mut dyn Write) -> Result<()> {
+    let standard = match format {
+        ResultFormat::Table => return write_table(results, out),
+        ResultFormat::Csv => QueryResultsFormat::Csv,
+        ResultFormat::Tsv => QueryResultsFormat::Tsv,
+        ResultFormat::Json => QueryResultsFormat::Json,
+        ResultFormat::Xml => QueryResultsFormat::Xml,
+    };
+    let serializer = QueryResultsSerializer::from_format(standard);
+    match results {
+        QueryResults::Solutions(rows) => {
+            let mut w = serializer.serialize_solutions_to_writer(out, rows.variables().to_vec())?;
+            for row in rows {
+                w.serialize(&row?)?;
+            }
+            w.finish()?;
+        }
+        QueryResults::Boolean(b) => {
+            serializer.serialize_boolean_to_writer(out, b)?;
+        }
+        QueryResults::Graph(triples) => {
+            for t in triples {
+                writeln!(out, "{} .", t?)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A term as a person reads it: literals without quotes, IRIs as they are.
+pub fn plain(term: &Term) -> String {
+    match term {
+        Term::Literal(l) => l.value().to_string(),
+        Term::NamedNode(n) => n.as_str().to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn write_table(results: QueryResults<'_>, out: &mut dyn Write) -> Result<()> {
+    match results {
+        QueryResults::Boolean(b) => writeln!(out, "{b}")?,
+        QueryResults::Graph(triples) => {
+            for t in triples {
+                writeln!(out, "{} .", t?)?;
+            }
+        }
+        QueryResults::Solutions(rows) => {
+            let vars: Vec<Variable> = rows.variables().to_vec();
+            let rows: Vec<QuerySolution> = rows.collect::<Result<_, _>>()?;
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vars.iter()
+                        .map(|v| r.get(v).map(plain).unwrap_or_default())
+                        .collect()
+                })
+                .collect();
+            let header: Vec<String> = vars.iter().map(|v| v.as_str().to_string()).collect();
+            print_table(&header, &cells, out)?;
+            writeln!(
+                out,
+                "({} row{})",
+                cells.len(),
+                if cells.len() == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn print_table(header: &[String], rows: &[Vec<String>], out: &mut dyn Write) -> Result<()> {
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([header[i].chars().count()])
+            .max()
+            .unwrap_or(0)
+            .min(100)
+    };
+    let widths: Vec<usize> = (0..header.len()).map(width).collect();
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| {
+                let c: String = c.replace('\n', " ").chars().take(*w).collect();
+                format!("{c:<w$}")
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+            .trim_end()
+            .to_string()
+    };
+    writeln!(out, "{}", line(header))?;
+    writeln!(
+        out,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-")
+    )?;
+    for r in rows {
+        writeln!(out, "{}", line(r))?;
+    }
+    Ok(())
+}

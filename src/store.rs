@@ -1,0 +1,361 @@
+//! The Oxigraph store: opening it (on disk or in memory), reading what it was built from, and bringing it
+//! up to date with a set of notes files — unchanged files skipped, new and changed files re-extracted in
+//! parallel, a changed file's graph replaced in one transaction, a removed file's graph dropped.
+//!
+//! The store describes itself: each file's graph holds its `tg:NotesFile` node with path and SHA-256, and
+//! the meta graph holds the talkgraph and ontology versions and the corpus roots it was built from.
+
+use crate::corpus::{self, LoadedFile, NotesPath};
+use crate::extract::{Diagnostic, Extractor};
+use crate::rdf::vocab::{META_GRAPH, ONTOLOGY_GRAPH, TG};
+use crate::rdf::{self, FileInfo, iri};
+use anyhow::{Context, Result};
+use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, Term};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Where the store lives.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// A RocksDB folder.
+    Disk(PathBuf),
+    /// A throwaway store in memory.
+    Memory,
+}
+
+/// Opens the store.
+pub fn open(location: &Location) -> Result<Store> {
+    match location {
+        Location::Memory => Ok(Store::new()?),
+        Location::Disk(dir) => {
+            if dir.exists() && !looks_like_store(dir) {
+                anyhow::bail!(
+                    "{} exists but is not a talkgraph store; refusing to write into it",
+                    dir.display()
+                );
+            }
+            Store::open(dir).map_err(|e| store_open_error(dir, e))
+        }
+    }
+}
+
+fn store_open_error(dir: &Path, e: oxigraph::store::StorageError) -> anyhow::Error {
+    let text = e.to_string();
+    if text.contains("lock") || text.contains("Resource temporarily unavailable") {
+        anyhow::anyhow!(
+            "store {} is in use by another talkgraph process",
+            dir.display()
+        )
+    } else {
+        anyhow::anyhow!("cannot open store {}: {text}", dir.display())
+    }
+}
+
+/// An existing folder may be used only if it is empty or holds a RocksDB store.
+fn looks_like_store(dir: &Path) -> bool {
+    let empty = std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    empty || dir.join("CURRENT").exists()
+}
+
+/// What an ingest changed.
+#[derive(Debug, Default, Clone)]
+pub struct SyncReport {
+    /// Files ingested for the first time.
+    pub added: Vec<String>,
+    /// Files whose graph was replaced.
+    pub updated: Vec<String>,
+    /// Files whose graph was dropped.
+    pub removed: Vec<String>,
+    /// Files skipped because they did not change.
+    pub unchanged: usize,
+    /// Non-fatal findings, located.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Problems with files (unreadable, binary, not UTF-8), naming the file.
+    pub warnings: Vec<String>,
+    /// Quads written.
+    pub quads_written: usize,
+    /// True when the ontology graph was (re)loaded.
+    pub ontology_loaded: bool,
+}
+
+impl SyncReport {
+    /// True when the store changed.
+    pub fn changed(&self) -> bool {
+        !(self.added.is_empty() && self.updated.is_empty() && self.removed.is_empty())
+    }
+}
+
+/// Paths and hashes of the files the store holds, by relative path.
+pub fn manifest(store: &Store) -> Result<BTreeMap<String, (String, String)>> {
+    let query = format!(
+        "SELECT ?g ?path ?sha WHERE {{ GRAPH ?g {{ ?g a <{}> ; <{}> ?path ; <{}> ?sha }} }}",
+        TG.iri("NotesFile"),
+        TG.iri("path"),
+        TG.iri("sha256")
+    );
+    let mut out = BTreeMap::new();
+    if let QueryResults::Solutions(rows) = SparqlEvaluator::new()
+        .parse_query(&query)?
+        .on_store(store)
+        .execute()?
+    {
+        for row in rows {
+            let row = row?;
+            let text = |v: &str| match row.get(v) {
+                Some(Term::Literal(l)) => l.value().to_string(),
+                Some(Term::NamedNode(n)) => n.as_str().to_string(),
+                _ => String::new(),
+            };
+            out.insert(text("path"), (text("g"), text("sha")));
+        }
+    }
+    Ok(out)
+}
+
+/// A value the meta graph records.
+pub fn meta(store: &Store, key: &str) -> Result<Option<String>> {
+    let subject = NamedNode::new_unchecked(META_GRAPH);
+    let predicate = NamedNode::new_unchecked(TG.iri(key));
+    let graph = NamedNodeRef::new_unchecked(META_GRAPH);
+    let found = store
+        .quads_for_pattern(
+            Some(subject.as_ref().into()),
+            Some(predicate.as_ref()),
+            None,
+            Some(graph.into()),
+        )
+        .next()
+        .transpose()?;
+    Ok(found.and_then(|q| match q.object {
+        Term::Literal(l) => Some(l.value().to_string()),
+        _ => None,
+    }))
+}
+
+fn set_meta(
+    tx: &mut oxigraph::store::Transaction<'_>,
+    store: &Store,
+    key: &str,
+    value: &str,
+) -> Result<()> {
+    let subject = NamedNode::new_unchecked(META_GRAPH);
+    let predicate = NamedNode::new_unchecked(TG.iri(key));
+    let graph = GraphName::NamedNode(NamedNode::new_unchecked(META_GRAPH));
+    let old: Vec<Quad> = store
+        .quads_for_pattern(
+            Some(subject.as_ref().into()),
+            Some(predicate.as_ref()),
+            None,
+            Some(graph.as_ref()),
+        )
+        .collect::<Result<_, _>>()?;
+    for q in &old {
+        tx.remove(q);
+    }
+    tx.insert(&Quad::new(
+        subject,
+        predicate,
+        Literal::new_simple_literal(value),
+        graph,
+    ));
+    Ok(())
+}
+
+/// Options of a sync.
+pub struct SyncOptions<'a> {
+    /// Drop graphs of files no longer present under the roots.
+    pub remove_missing: bool,
+    /// Called with the number of files processed so far (for a progress bar).
+    pub progress: &'a (dyn Fn(usize, usize) + Sync),
+}
+
+/// Brings the store up to date with the notes files under `roots`.
+pub fn sync(
+    store: &Store,
+    roots: &[PathBuf],
+    extractor: &Extractor,
+    options: &SyncOptions<'_>,
+) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    ensure_ontology(store, extractor, &mut report)?;
+    let listing = corpus::list(roots);
+    report.warnings.extend(listing.warnings);
+    let known = manifest(store)?;
+    let mut todo: Vec<(NotesPath, Vec<u8>)> = Vec::new();
+    for file in &listing.files {
+        match std::fs::read(&file.path) {
+            Ok(bytes)
+                if known
+                    .get(&file.relative)
+                    .is_some_and(|(_, sha)| *sha == corpus::sha256_hex(&bytes)) =>
+            {
+                report.unchanged += 1;
+            }
+            Ok(bytes) => todo.push((file.clone(), bytes)),
+            Err(e) => report
+                .warnings
+                .push(format!("{}: {e}", file.path.display())),
+        }
+    }
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = todo.len();
+    let results: Vec<FileOutcome> = todo
+        .into_par_iter()
+        .map(|(file, bytes)| {
+            let outcome = process(file, bytes, extractor);
+            (options.progress)(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total,
+            );
+            outcome
+        })
+        .collect();
+    let present: std::collections::BTreeSet<&String> =
+        listing.files.iter().map(|f| &f.relative).collect();
+    let mut fresh: Vec<Quad> = Vec::new();
+    for FileOutcome {
+        path,
+        quads,
+        diagnostics,
+        warnings,
+    } in results
+    {
+        report.diagnostics.extend(diagnostics);
+        report.warnings.extend(warnings);
+        let Some(quads) = quads else { continue };
+        report.quads_written += quads.len();
+        if let Some((graph, _)) = known.get(&path) {
+            replace_graph(store, graph, &quads)?;
+            report.updated.push(path);
+        } else {
+            fresh.extend(quads);
+            report.added.push(path);
+        }
+    }
+    if !fresh.is_empty() {
+        let mut loader = store.bulk_loader();
+        loader.load_quads(fresh)?;
+        loader.commit()?;
+    }
+    if options.remove_missing {
+        for (path, (graph, _)) in &known {
+            if !present.contains(path) {
+                replace_graph(store, graph, &[])?;
+                report.removed.push(path.clone());
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// What processing one file gave.
+struct FileOutcome {
+    path: String,
+    quads: Option<Vec<Quad>>,
+    diagnostics: Vec<Diagnostic>,
+    warnings: Vec<String>,
+}
+
+fn process(file: NotesPath, bytes: Vec<u8>, extractor: &Extractor) -> FileOutcome {
+    let mut warnings = Vec::new();
+    let out =
+        corpus::load(&file, bytes, &mut warnings).map(|loaded| file_quads(&loaded, extractor));
+    let (quads, diagnostics) = match out {
+        Some((q, d)) => (Some(q), d),
+        None => (None, Vec::new()),
+    };
+    FileOutcome {
+        path: file.relative,
+        quads,
+        diagnostics,
+        warnings,
+    }
+}
+
+/// The quads and diagnostics of one file: parse → extract → encode.
+pub fn file_quads(loaded: &LoadedFile, extractor: &Extractor) -> (Vec<Quad>, Vec<Diagnostic>) {
+    let doc = crate::document::parse(loaded.source.clone(), extractor);
+    let extraction = extractor.extract(&doc);
+    let info = FileInfo {
+        path: loaded.source.path.clone(),
+        sha256: loaded.sha256.clone(),
+    };
+    (
+        rdf::encode(&extraction, &info, extractor.ontology()),
+        extraction.diagnostics,
+    )
+}
+
+/// Replaces one graph's content atomically.
+fn replace_graph(store: &Store, graph: &str, quads: &[Quad]) -> Result<()> {
+    let name = NamedNodeRef::new(graph).with_context(|| format!("bad graph name {graph}"))?;
+    let mut tx = store.start_transaction()?;
+    tx.clear_graph(GraphNameRef::NamedNode(name))?;
+    for q in quads {
+        tx.insert(q);
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// A fingerprint of the code and ontology this binary was built from.
+pub const BUILD: &str = env!("TALKGRAPH_FINGERPRINT");
+
+/// Loads the ontology graph when the store was built by another talkgraph or ontology version; the notes
+/// graphs of such a store are dropped, so every file is extracted again by this version.
+fn ensure_ontology(store: &Store, extractor: &Extractor, report: &mut SyncReport) -> Result<()> {
+    let ontology = extractor.ontology();
+    let same_ontology =
+        meta(store, "ontologyVersion")?.as_deref() == Some(ontology.version.as_str());
+    let same_build = meta(store, "talkgraphVersion")?.as_deref() == Some(BUILD);
+    if same_ontology && same_build {
+        return Ok(());
+    }
+    let graph = GraphName::NamedNode(NamedNode::new_unchecked(ONTOLOGY_GRAPH));
+    let mut tx = store.start_transaction()?;
+    tx.clear_graph(graph.as_ref())?;
+    for q in &ontology.quads {
+        tx.insert(&Quad::new(
+            q.subject.clone(),
+            q.predicate.clone(),
+            q.object.clone(),
+            graph.clone(),
+        ));
+    }
+    set_meta(&mut tx, store, "ontologyVersion", &ontology.version)?;
+    set_meta(&mut tx, store, "talkgraphVersion", BUILD)?;
+    for graph in manifest(store)?.values().map(|(g, _)| g) {
+        tx.clear_graph(NamedNodeRef::new(graph)?)?;
+    }
+    tx.commit()?;
+    report.ontology_loaded = true;
+    Ok(())
+}
+
+/// Records the corpus roots the store follows.
+pub fn set_roots(store: &Store, roots: &[PathBuf]) -> Result<()> {
+    let joined = roots
+        .iter()
+        .map(|r| r.display().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut tx = store.start_transaction()?;
+    set_meta(&mut tx, store, "sourceRoots", &joined)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The corpus roots the store follows, if recorded.
+pub fn roots(store: &Store) -> Result<Option<Vec<PathBuf>>> {
+    Ok(meta(store, "sourceRoots")?.map(|s| s.lines().map(PathBuf::from).collect()))
+}
+
+/// The graph IRI of a notes path (for tests and tools).
+pub fn graph_of(path: &str) -> String {
+    iri::notes(path)
+}

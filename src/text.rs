@@ -1,0 +1,210 @@
+//! Word-level text tools shared by every stage: normalisation (lower case, ё→е), tokenisation into words
+//! with byte spans, script detection and Snowball stemming (Russian for Cyrillic words, English for Latin).
+//!
+//! Stemming is how talkgraph copes with inflection: a cue phrase or a name given once in `ontology/`
+//! matches "перешли"/"перешла", "Кафку"/"кафка", "Яндексе"/"Яндекс" because both sides reduce to the same stem.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Russian));
+static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// One word of a text: its byte range in that text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// Byte range of the word in the tokenised text.
+    pub span: Range<usize>,
+}
+
+/// Lower case with ё folded to е: the form every dictionary comparison uses.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ё' { 'е' } else { c })
+        .collect()
+}
+
+/// Letters and digits only, lower case, ё→е: the key the reference scorer compares names by.
+pub fn compact_key(text: &str) -> String {
+    normalize(text)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// True for characters that belong inside a word: letters, digits, and `_`.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// True when the word is written in Cyrillic letters (judged by its first letter).
+pub fn is_cyrillic(word: &str) -> bool {
+    word.chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
+/// Splits text into words: runs of word characters, joined across a single inner `-`, `'` or `.`
+/// when letters continue on both sides ("kube-proxy", "Booking.com", "don't").
+pub fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(pos, c)) in chars.iter().enumerate() {
+        let joins = matches!(c, '-' | '\'' | '.' | '’')
+            && start.is_some()
+            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric())
+            && chars[i - 1].1.is_alphanumeric();
+        if is_word_char(c) || joins {
+            start.get_or_insert(pos);
+        } else if let Some(s) = start.take() {
+            out.push(Word { span: s..pos });
+        }
+    }
+    if let Some(s) = start {
+        out.push(Word {
+            span: s..text.len(),
+        });
+    }
+    out
+}
+
+/// The stem of one (already normalised) word: Russian Snowball for Cyrillic, English for Latin,
+/// the word itself for anything else (numbers, symbols).
+pub fn stem(word: &str) -> String {
+    if is_cyrillic(word) {
+        RUSSIAN.stem(word).into_owned()
+    } else if word.chars().any(|c| c.is_ascii_alphabetic()) {
+        ENGLISH.stem(word).into_owned()
+    } else {
+        word.to_string()
+    }
+}
+
+/// Normalises and stems every word of a phrase: the key a phrase is matched by.
+pub fn stems(phrase: &str) -> Vec<String> {
+    let norm = normalize(phrase);
+    let ws = words(&norm);
+    if ws.is_empty() {
+        return vec![norm.trim().to_string()];
+    }
+    ws.iter().map(|w| stem(&norm[w.span.clone()])).collect()
+}
+
+/// Transliterates Cyrillic into Latin (a simple, readable scheme) for IRI slugs.
+pub fn transliterate(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        let t = match lower {
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' => "g",
+            'д' => "d",
+            'е' | 'ё' | 'э' => "e",
+            'ж' => "zh",
+            'з' => "z",
+            'и' => "i",
+            'й' => "y",
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ъ' | 'ь' => "",
+            'ы' => "y",
+            'ю' => "yu",
+            'я' => "ya",
+            _ => {
+                out.push(lower);
+                continue;
+            }
+        };
+        out.push_str(t);
+    }
+    out
+}
+
+/// A readable IRI slug: transliterated, lower case ASCII letters and digits joined by single `-`.
+pub fn slug(text: &str) -> String {
+    let latin = transliterate(text)
+        .replace('+', " plus ")
+        .replace('#', " sharp ");
+    let mut out = String::new();
+    for c in latin.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "x".to_string()
+    } else {
+        trimmed
+            .chars()
+            .take(80)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word_texts(text: &str) -> Vec<&str> {
+        words(text).into_iter().map(|w| &text[w.span]).collect()
+    }
+
+    #[test]
+    fn words_keep_inner_punctuation() {
+        assert_eq!(
+            word_texts("kube-proxy, Booking.com и postgres_fdw."),
+            vec!["kube-proxy", "Booking.com", "и", "postgres_fdw"]
+        );
+    }
+
+    #[test]
+    fn stems_fold_russian_inflection() {
+        assert_eq!(stem("кафку"), stem("кафка"));
+        assert_eq!(stem("постгресом"), stem("постгрес"));
+        assert_eq!(stem("перешла"), stem("перешли"));
+        assert_eq!(stem(&normalize("Яндексе")), stem("яндекс"));
+    }
+
+    #[test]
+    fn stems_fold_english_inflection() {
+        assert_eq!(stem("migrated"), stem("migrating"));
+        assert_eq!(stem("exporters"), stem("exporter"));
+    }
+
+    #[test]
+    fn slug_transliterates_cyrillic() {
+        assert_eq!(slug("Егор Баяндин"), "egor-bayandin");
+        assert_eq!(slug("C++ / Booking.com"), "c-plus-plus-booking-com");
+        assert_eq!(slug("!!!"), "x");
+    }
+
+    #[test]
+    fn compact_key_matches_scorer_normalisation() {
+        assert_eq!(compact_key("Первый ЦУПИС"), "первыйцупис");
+        assert_eq!(compact_key("Ёлка-2"), "елка2");
+    }
+}
