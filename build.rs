@@ -7,10 +7,7 @@ fn main() {
     println!("cargo:rerun-if-changed=queries");
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=ontology");
-    println!(
-        "cargo:rustc-env=TALKGRAPH_FINGERPRINT={}",
-        fingerprint(&["src", "ontology"])
-    );
+    println!("cargo:rustc-env=TALKGRAPH_FINGERPRINT={}", fingerprint(&["src", "ontology"]));
     let mut entries: Vec<String> = std::fs::read_dir("queries")
         .expect("queries/ folder")
         .filter_map(|e| e.ok())
@@ -18,20 +15,11 @@ fn main() {
         .filter(|n| n.ends_with(".rq"))
         .collect();
     entries.sort();
-    let mut code = String::from(
-        "/// Canned queries: (name, SPARQL text).\npub const CANNED: &[(&str, &str)] = &[\n",
-    );
+    let mut code = String::from("/// Canned queries: (name, SPARQL text).\npub const CANNED: &[(&str, &str)] = &[\n");
     for name in entries {
         let stem = name.trim_end_matches(".rq");
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("queries")
-            .join(&name);
-        writeln!(
-            code,
-            "    ({stem:?}, include_str!({:?})),",
-            path.display().to_string()
-        )
-        .unwrap();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("queries").join(&name);
+        writeln!(code, "    ({stem:?}, include_str!({:?})),", path.display().to_string()).unwrap();
     }
     code.push_str("];\n");
     let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("canned_queries.rs");

@@ -42,21 +42,13 @@ pub fn list(roots: &[PathBuf]) -> Listing {
     let mut listing = Listing::default();
     for root in roots {
         if root.is_file() {
-            let name = root
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            listing.files.push(NotesPath {
-                path: root.clone(),
-                relative: name,
-            });
+            let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            listing.files.push(NotesPath { path: root.clone(), relative: name });
         } else if root.is_dir() {
             let mut seen = BTreeSet::new();
             walk(root, root, &mut seen, &mut listing);
         } else {
-            listing
-                .warnings
-                .push(format!("{}: no such file or folder", root.display()));
+            listing.warnings.push(format!("{}: no such file or folder", root.display()));
         }
     }
     listing.files.sort();
@@ -66,15 +58,11 @@ pub fn list(roots: &[PathBuf]) -> Listing {
 
 fn walk(root: &Path, dir: &Path, seen: &mut BTreeSet<PathBuf>, listing: &mut Listing) {
     let Ok(canonical) = dir.canonicalize() else {
-        listing
-            .warnings
-            .push(format!("{}: cannot resolve folder", dir.display()));
+        listing.warnings.push(format!("{}: cannot resolve folder", dir.display()));
         return;
     };
     if !seen.insert(canonical) {
-        listing
-            .warnings
-            .push(format!("{}: symlink loop, skipped", dir.display()));
+        listing.warnings.push(format!("{}: symlink loop, skipped", dir.display()));
         return;
     }
     let entries = match std::fs::read_dir(dir) {
@@ -87,9 +75,7 @@ fn walk(root: &Path, dir: &Path, seen: &mut BTreeSet<PathBuf>, listing: &mut Lis
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
-        let hidden = path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
         if hidden {
             continue;
         }
@@ -97,11 +83,7 @@ fn walk(root: &Path, dir: &Path, seen: &mut BTreeSet<PathBuf>, listing: &mut Lis
             walk(root, &path, seen, listing);
         } else if is_notes_file(&path) {
             let relative = path.strip_prefix(root).unwrap_or(&path);
-            let relative = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             listing.files.push(NotesPath { path, relative });
         }
     }
@@ -122,10 +104,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn load(file: &NotesPath, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Option<LoadedFile> {
     let sha256 = sha256_hex(&bytes);
     if bytes.contains(&0) {
-        warnings.push(format!(
-            "{}: binary file (NUL byte), skipped",
-            file.relative
-        ));
+        warnings.push(format!("{}: binary file (NUL byte), skipped", file.relative));
         return None;
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -140,18 +119,8 @@ pub fn load(file: &NotesPath, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Opt
             String::from_utf8_lossy(body).into_owned()
         }
     };
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
-    };
-    Some(LoadedFile {
-        source: SourceFile {
-            path: file.relative.clone(),
-            text,
-        },
-        sha256,
-    })
+    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+    Some(LoadedFile { source: SourceFile { path: file.relative.clone(), text }, sha256 })
 }
 
 #[cfg(test)]
@@ -159,10 +128,7 @@ mod tests {
     use super::*;
 
     fn np() -> NotesPath {
-        NotesPath {
-            path: "x.md".into(),
-            relative: "x.md".into(),
-        }
+        NotesPath { path: "x.md".into(), relative: "x.md".into() }
     }
 
     #[test]

@@ -91,16 +91,8 @@ impl Row {
         } else {
             0.0
         };
-        let r = if self.gold > 0 {
-            self.tp as f64 / self.gold as f64
-        } else {
-            1.0
-        };
-        let f = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+        let r = if self.gold > 0 { self.tp as f64 / self.gold as f64 } else { 1.0 };
+        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
         (p, r, f)
     }
 }
@@ -117,24 +109,11 @@ const STANCES: [(&str, &str); 6] = [
     ("rejected", "rejected"),
 ];
 const TITLE: [&str; 4] = ["title", "name", "label", "headline"];
-const LABEL: [&str; 7] = [
-    "name",
-    "label",
-    "preflabel",
-    "altlabel",
-    "legalname",
-    "alternatename",
-    "hiddenlabel",
-];
+const LABEL: [&str; 7] = ["name", "label", "preflabel", "altlabel", "legalname", "alternatename", "hiddenlabel"];
 const SPEAKER: [&str; 4] = ["speaker", "performer", "presenter", "hasspeaker"];
 const ROLE: [&str; 2] = ["jobtitle", "role"];
 const EMPLOYER: [&str; 3] = ["worksfor", "affiliation", "memberof"];
-const MENTIONS: [&str; 4] = [
-    "mentions",
-    "mentionstechnology",
-    "mentionsorganization",
-    "about",
-];
+const MENTIONS: [&str; 4] = ["mentions", "mentionstechnology", "mentionsorganization", "about"];
 
 /// A graph indexed by subject and local predicate name.
 struct Graph {
@@ -149,21 +128,14 @@ fn local(iri: &str) -> String {
 
 impl Graph {
     fn new(quads: &[Quad]) -> Graph {
-        let mut g = Graph {
-            out: HashMap::new(),
-            types: HashMap::new(),
-            order: Vec::new(),
-        };
+        let mut g = Graph { out: HashMap::new(), types: HashMap::new(), order: Vec::new() };
         for q in quads {
             let s: Term = q.subject.clone().into();
             let name = local(q.predicate.as_str());
             if name == "type"
                 && let Term::NamedNode(o) = &q.object
             {
-                g.types
-                    .entry(s.clone())
-                    .or_default()
-                    .insert(local(o.as_str()));
+                g.types.entry(s.clone()).or_default().insert(local(o.as_str()));
             }
             if !g.out.contains_key(&s) {
                 g.order.push(s.clone());
@@ -177,12 +149,8 @@ impl Graph {
     }
 
     fn of_type(&self, names: &[&str]) -> Vec<Term> {
-        let mut v: Vec<Term> = self
-            .types
-            .iter()
-            .filter(|(_, t)| names.iter().any(|n| t.contains(*n)))
-            .map(|(s, _)| s.clone())
-            .collect();
+        let mut v: Vec<Term> =
+            self.types.iter().filter(|(_, t)| names.iter().any(|n| t.contains(*n))).map(|(s, _)| s.clone()).collect();
         v.sort_by_key(|t| t.to_string());
         v
     }
@@ -191,10 +159,7 @@ impl Graph {
         let Some(props) = self.out.get(s) else {
             return Vec::new();
         };
-        preds
-            .iter()
-            .flat_map(|p| props.get(*p).into_iter().flatten().cloned())
-            .collect()
+        preds.iter().flat_map(|p| props.get(*p).into_iter().flatten().cloned()).collect()
     }
 
     fn literals(&self, s: &Term, preds: &[&str]) -> Vec<String> {
@@ -208,11 +173,7 @@ impl Graph {
     }
 
     fn labels(&self, s: &Term) -> BTreeSet<String> {
-        self.literals(s, &LABEL)
-            .iter()
-            .map(|l| compact_key(l))
-            .filter(|l| !l.is_empty())
-            .collect()
+        self.literals(s, &LABEL).iter().map(|l| compact_key(l)).filter(|l| !l.is_empty()).collect()
     }
 
     fn has_type(&self, s: &Term, name: &str) -> bool {
@@ -221,10 +182,7 @@ impl Graph {
 }
 
 fn forms(e: &GoldEntity) -> BTreeSet<String> {
-    std::iter::once(&e.name)
-        .chain(&e.mentions)
-        .map(|m| compact_key(m))
-        .collect()
+    std::iter::once(&e.name).chain(&e.mentions).map(|m| compact_key(m)).collect()
 }
 
 /// Greedy one-to-one matching: the number of matched pairs.
@@ -287,10 +245,7 @@ pub fn score(quads: &[Quad], golds: &[Gold]) -> Table {
             n_gold_talks += 1;
             let found = match &gt.title {
                 Some(title) if !title.is_empty() => talks.get(&compact_key(title)).cloned(),
-                _ => gt
-                    .speakers
-                    .iter()
-                    .find_map(|s| by_speaker.get(&compact_key(&s.name)).cloned()),
+                _ => gt.speakers.iter().find_map(|s| by_speaker.get(&compact_key(&s.name)).cloned()),
             };
             match found {
                 Some(t) => {
@@ -315,66 +270,32 @@ fn score_talk(graph: &Graph, t: &Term, gt: &GoldTalk, sc: &mut Scores) {
         .values(t, &SPEAKER)
         .iter()
         .map(|p| {
-            let roles = graph
-                .literals(p, &ROLE)
-                .iter()
-                .map(|r| compact_key(r))
-                .collect();
-            let orgs = graph
-                .values(p, &EMPLOYER)
-                .iter()
-                .flat_map(|o| graph.labels(o))
-                .collect();
+            let roles = graph.literals(p, &ROLE).iter().map(|r| compact_key(r)).collect();
+            let orgs = graph.values(p, &EMPLOYER).iter().flat_map(|o| graph.labels(o)).collect();
             (graph.labels(p), roles, orgs)
         })
         .collect();
     let gs = &gt.speakers;
-    sc.add(
-        "speakers",
-        match_sets(&people, gs, |o, g| o.0.contains(&compact_key(&g.name))),
-        people.len(),
-        gs.len(),
-    );
-    let with_role: Vec<&GoldSpeaker> = gs
-        .iter()
-        .filter(|g| g.role.as_deref().is_some_and(|r| !r.is_empty()))
-        .collect();
+    sc.add("speakers", match_sets(&people, gs, |o, g| o.0.contains(&compact_key(&g.name))), people.len(), gs.len());
+    let with_role: Vec<&GoldSpeaker> = gs.iter().filter(|g| g.role.as_deref().is_some_and(|r| !r.is_empty())).collect();
     let roles_tp = match_sets(&people, &with_role, |o, g| {
-        o.0.contains(&compact_key(&g.name))
-            && o.1.contains(&compact_key(g.role.as_deref().unwrap_or("")))
+        o.0.contains(&compact_key(&g.name)) && o.1.contains(&compact_key(g.role.as_deref().unwrap_or("")))
     });
-    sc.add(
-        "speaker roles",
-        roles_tp,
-        people.iter().filter(|o| !o.1.is_empty()).count(),
-        with_role.len(),
-    );
-    let with_org: Vec<&GoldSpeaker> = gs
-        .iter()
-        .filter(|g| g.organization.as_deref().is_some_and(|r| !r.is_empty()))
-        .collect();
+    sc.add("speaker roles", roles_tp, people.iter().filter(|o| !o.1.is_empty()).count(), with_role.len());
+    let with_org: Vec<&GoldSpeaker> =
+        gs.iter().filter(|g| g.organization.as_deref().is_some_and(|r| !r.is_empty())).collect();
     let orgs_tp = match_sets(&people, &with_org, |o, g| {
-        o.0.contains(&compact_key(&g.name))
-            && o.2
-                .contains(&compact_key(g.organization.as_deref().unwrap_or("")))
+        o.0.contains(&compact_key(&g.name)) && o.2.contains(&compact_key(g.organization.as_deref().unwrap_or("")))
     });
-    sc.add(
-        "speaker organizations",
-        orgs_tp,
-        people.iter().filter(|o| !o.2.is_empty()).count(),
-        with_org.len(),
-    );
+    sc.add("speaker organizations", orgs_tp, people.iter().filter(|o| !o.2.is_empty()).count(), with_org.len());
     let mentioned = graph.values(t, &MENTIONS);
     let techs: Vec<BTreeSet<String>> = mentioned
         .iter()
         .filter(|x| graph.has_type(x, "technology") || graph.has_type(x, "softwareapplication"))
         .map(|x| graph.labels(x))
         .collect();
-    let mut orgs: Vec<BTreeSet<String>> = mentioned
-        .iter()
-        .filter(|x| graph.has_type(x, "organization"))
-        .map(|x| graph.labels(x))
-        .collect();
+    let mut orgs: Vec<BTreeSet<String>> =
+        mentioned.iter().filter(|x| graph.has_type(x, "organization")).map(|x| graph.labels(x)).collect();
     for o in &people {
         if !o.2.is_empty() && orgs.iter().all(|e| o.2.is_disjoint(e)) {
             orgs.push(o.2.clone());
@@ -392,44 +313,26 @@ fn score_relations(graph: &Graph, golds: &[Gold], sc: &mut Scores) {
     let mut gold_rel: BTreeSet<(String, String, String)> = BTreeSet::new();
     for gt in golds.iter().flat_map(|g| &g.talks) {
         for o in &gt.organizations {
-            gold_orgs
-                .entry(o.name.clone())
-                .or_default()
-                .extend(forms(o));
+            gold_orgs.entry(o.name.clone()).or_default().extend(forms(o));
         }
         for x in &gt.technologies {
-            gold_techs
-                .entry(x.name.clone())
-                .or_default()
-                .extend(forms(x));
+            gold_techs.entry(x.name.clone()).or_default().extend(forms(x));
         }
         for r in &gt.relations {
-            gold_rel.insert((
-                r.organization.clone(),
-                r.relation.clone(),
-                r.technology.clone(),
-            ));
+            gold_rel.insert((r.organization.clone(), r.relation.clone(), r.technology.clone()));
         }
     }
     let mut out_rel: Vec<(BTreeSet<String>, &str, BTreeSet<String>)> = Vec::new();
     for s in &graph.order {
         for (p, objs) in &graph.out[s] {
             if let Some((_, stance)) = STANCES.iter().find(|(k, _)| *k == p.replace('_', "")) {
-                out_rel.extend(
-                    objs.iter()
-                        .map(|o| (graph.labels(s), *stance, graph.labels(o))),
-                );
+                out_rel.extend(objs.iter().map(|o| (graph.labels(s), *stance, graph.labels(o))));
             }
         }
     }
-    let find =
-        |labels: &BTreeSet<String>, table: &BTreeMap<String, BTreeSet<String>>| -> Vec<String> {
-            table
-                .iter()
-                .filter(|(_, fs)| !labels.is_disjoint(fs))
-                .map(|(n, _)| n.clone())
-                .collect()
-        };
+    let find = |labels: &BTreeSet<String>, table: &BTreeMap<String, BTreeSet<String>>| -> Vec<String> {
+        table.iter().filter(|(_, fs)| !labels.is_disjoint(fs)).map(|(n, _)| n.clone()).collect()
+    };
     let rel_tp = |labelled: bool| {
         let mut hit = BTreeSet::new();
         for (so, st, ot) in &out_rel {
@@ -445,46 +348,25 @@ fn score_relations(graph: &Graph, golds: &[Gold], sc: &mut Scores) {
         }
         hit.len()
     };
-    let pairs_out: BTreeSet<(&BTreeSet<String>, &BTreeSet<String>)> =
-        out_rel.iter().map(|(a, _, c)| (a, c)).collect();
-    let gold_pairs: BTreeSet<(&String, &String)> =
-        gold_rel.iter().map(|(a, _, c)| (a, c)).collect();
-    sc.add(
-        "relations (org, stance, tech)",
-        rel_tp(true),
-        out_rel.len(),
-        gold_rel.len(),
-    );
-    sc.add(
-        "relations (org, tech)",
-        rel_tp(false),
-        pairs_out.len(),
-        gold_pairs.len(),
-    );
+    let pairs_out: BTreeSet<(&BTreeSet<String>, &BTreeSet<String>)> = out_rel.iter().map(|(a, _, c)| (a, c)).collect();
+    let gold_pairs: BTreeSet<(&String, &String)> = gold_rel.iter().map(|(a, _, c)| (a, c)).collect();
+    sc.add("relations (org, stance, tech)", rel_tp(true), out_rel.len(), gold_rel.len());
+    sc.add("relations (org, tech)", rel_tp(false), pairs_out.len(), gold_pairs.len());
 }
 
 /// The table as text, in the reference scorer's layout.
 pub fn format_table(table: &Table) -> String {
-    let mut s = format!(
-        "{:32} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6}\n",
-        "kind", "tp", "out", "gold", "P", "R", "F1"
-    );
+    let mut s = format!("{:32} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6}\n", "kind", "tp", "out", "gold", "P", "R", "F1");
     for (kind, row) in table {
         let (p, r, f) = row.prf();
-        s.push_str(&format!(
-            "{kind:32} {:5} {:5} {:5} {p:6.3} {r:6.3} {f:6.3}\n",
-            row.tp, row.out, row.gold
-        ));
+        s.push_str(&format!("{kind:32} {:5} {:5} {:5} {p:6.3} {r:6.3} {f:6.3}\n", row.tp, row.out, row.gold));
     }
     s
 }
 
 /// The F1 of one kind of fact (0 when absent).
 pub fn f1(table: &Table, kind: &str) -> f64 {
-    table
-        .iter()
-        .find(|(k, _)| k == kind)
-        .map_or(0.0, |(_, r)| r.prf().2)
+    table.iter().find(|(k, _)| k == kind).map_or(0.0, |(_, r)| r.prf().2)
 }
 
 #[cfg(test)]
@@ -493,31 +375,9 @@ mod tests {
 
     #[test]
     fn empty_sets_follow_the_reference_conventions() {
-        assert_eq!(
-            Row {
-                tp: 0,
-                out: 0,
-                gold: 0
-            }
-            .prf(),
-            (1.0, 1.0, 1.0)
-        );
-        assert_eq!(
-            Row {
-                tp: 0,
-                out: 0,
-                gold: 3
-            }
-            .prf()
-            .2,
-            0.0
-        );
-        let (p, r, f) = Row {
-            tp: 1,
-            out: 2,
-            gold: 2,
-        }
-        .prf();
+        assert_eq!(Row { tp: 0, out: 0, gold: 0 }.prf(), (1.0, 1.0, 1.0));
+        assert_eq!(Row { tp: 0, out: 0, gold: 3 }.prf().2, 0.0);
+        let (p, r, f) = Row { tp: 1, out: 2, gold: 2 }.prf();
         assert_eq!((p, r, f), (0.5, 0.5, 0.5));
     }
 

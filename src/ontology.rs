@@ -15,14 +15,8 @@ use thiserror::Error;
 /// The ontology files, in load order: (file name, Turtle text).
 pub const SOURCES: [(&str, &str); 5] = [
     ("talkgraph.ttl", include_str!("../ontology/talkgraph.ttl")),
-    (
-        "technologies.ttl",
-        include_str!("../ontology/technologies.ttl"),
-    ),
-    (
-        "organizations.ttl",
-        include_str!("../ontology/organizations.ttl"),
-    ),
+    ("technologies.ttl", include_str!("../ontology/technologies.ttl")),
+    ("organizations.ttl", include_str!("../ontology/organizations.ttl")),
     ("cues.ttl", include_str!("../ontology/cues.ttl")),
     ("lexicon.ttl", include_str!("../ontology/lexicon.ttl")),
 ];
@@ -35,11 +29,7 @@ pub enum OntologyError {
     Syntax { file: String, message: String },
     /// A concept lacks a required property.
     #[error("ontology/{file}: {subject} has no {property}")]
-    Missing {
-        file: String,
-        subject: String,
-        property: String,
-    },
+    Missing { file: String, subject: String, property: String },
 }
 
 /// A technology or organization of the vocabulary.
@@ -72,14 +62,8 @@ pub enum Stance {
 
 impl Stance {
     /// All stances, in a fixed order.
-    pub const ALL: [Stance; 6] = [
-        Stance::Uses,
-        Stance::Adopted,
-        Stance::MigratedFrom,
-        Stance::Evaluated,
-        Stance::Considering,
-        Stance::Rejected,
-    ];
+    pub const ALL: [Stance; 6] =
+        [Stance::Uses, Stance::Adopted, Stance::MigratedFrom, Stance::Evaluated, Stance::Considering, Stance::Rejected];
 
     /// The local name of the stance property in the talkgraph vocabulary.
     pub fn local_name(self) -> &'static str {
@@ -150,6 +134,8 @@ pub struct Lexicon {
     pub role_words: Vec<String>,
     /// Lower-case particles inside personal names ("von", "де").
     pub name_particles: Vec<String>,
+    /// Words after which an ambiguous name counts as a technology ("на", "with").
+    pub tech_prepositions: Vec<String>,
 }
 
 /// Everything `ontology/` defines, as tables.
@@ -212,10 +198,7 @@ fn parse_turtle(file: &str, ttl: &str) -> Result<Vec<Quad>, OntologyError> {
     RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(ttl.as_bytes())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| OntologyError::Syntax {
-            file: file.to_string(),
-            message: e.to_string(),
-        })
+        .map_err(|e| OntologyError::Syntax { file: file.to_string(), message: e.to_string() })
 }
 
 fn group_by_subject(quads: &[Quad]) -> BTreeMap<String, Properties> {
@@ -225,11 +208,7 @@ fn group_by_subject(quads: &[Quad]) -> BTreeMap<String, Properties> {
             oxigraph::model::NamedOrBlankNode::NamedNode(n) => n.as_str().to_string(),
             other => other.to_string(),
         };
-        out.entry(subject)
-            .or_default()
-            .entry(q.predicate.as_str().to_string())
-            .or_default()
-            .push(q.object.clone());
+        out.entry(subject).or_default().entry(q.predicate.as_str().to_string()).or_default().push(q.object.clone());
     }
     out
 }
@@ -263,39 +242,25 @@ fn subjects_of_type<'a>(
     class: &'a str,
 ) -> impl Iterator<Item = (&'a String, &'a Properties)> + 'a {
     let rdf_type = oxigraph::model::vocab::rdf::TYPE.as_str();
-    subjects
-        .iter()
-        .filter(move |(_, p)| iris(p, rdf_type).iter().any(|t| t == class))
+    subjects.iter().filter(move |(_, p)| iris(p, rdf_type).iter().any(|t| t == class))
 }
 
-fn concepts_of_type(
-    subjects: &BTreeMap<String, Properties>,
-    class: &str,
-) -> Result<Vec<Concept>, OntologyError> {
-    subjects_of_type(subjects, class)
-        .map(|(iri, props)| concept(iri, props))
-        .collect()
+fn concepts_of_type(subjects: &BTreeMap<String, Properties>, class: &str) -> Result<Vec<Concept>, OntologyError> {
+    subjects_of_type(subjects, class).map(|(iri, props)| concept(iri, props)).collect()
 }
 
 fn concept(iri: &str, props: &Properties) -> Result<Concept, OntologyError> {
     let pref = literals(props, &SKOS.iri("prefLabel"));
-    let pref_label = pref
-        .first()
-        .cloned()
-        .ok_or_else(|| OntologyError::Missing {
-            file: "vocabulary".into(),
-            subject: iri.to_string(),
-            property: "skos:prefLabel".into(),
-        })?;
+    let pref_label = pref.first().cloned().ok_or_else(|| OntologyError::Missing {
+        file: "vocabulary".into(),
+        subject: iri.to_string(),
+        property: "skos:prefLabel".into(),
+    })?;
     let mut labels = pref;
     labels.extend(literals(props, &SKOS.iri("altLabel")));
     labels.extend(literals(props, &SKOS.iri("hiddenLabel")));
     let ambiguous = literals(props, &TG.iri("ambiguousLabel"));
-    labels.retain(|l| {
-        !ambiguous
-            .iter()
-            .any(|a| text::normalize(a) == text::normalize(l))
-    });
+    labels.retain(|l| !ambiguous.iter().any(|a| text::normalize(a) == text::normalize(l)));
     Ok(Concept {
         iri: iri.to_string(),
         pref_label,
@@ -330,24 +295,14 @@ fn cues(subjects: &BTreeMap<String, Properties>) -> Vec<Cue> {
     ];
     for (class, kind) in fixed {
         for (_, props) in subjects_of_type(subjects, &TG.iri(class)) {
-            out.extend(
-                literals(props, &phrase)
-                    .into_iter()
-                    .map(|p| Cue { kind, phrase: p }),
-            );
+            out.extend(literals(props, &phrase).into_iter().map(|p| Cue { kind, phrase: p }));
         }
     }
     for (_, props) in subjects_of_type(subjects, &TG.iri("StanceCue")) {
-        let stance = iris(props, &TG.iri("stanceKind"))
-            .first()
-            .and_then(|i| Stance::from_local_name(TG.local(i)?));
+        let stance = iris(props, &TG.iri("stanceKind")).first().and_then(|i| Stance::from_local_name(TG.local(i)?));
         if let Some(stance) = stance {
             let kind = CueKind::Stance(stance);
-            out.extend(
-                literals(props, &phrase)
-                    .into_iter()
-                    .map(|p| Cue { kind, phrase: p }),
-            );
+            out.extend(literals(props, &phrase).into_iter().map(|p| Cue { kind, phrase: p }));
         }
     }
     out
@@ -355,9 +310,7 @@ fn cues(subjects: &BTreeMap<String, Properties>) -> Vec<Cue> {
 
 fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
     let words = |class: &str| -> Vec<String> {
-        subjects_of_type(subjects, &TG.iri(class))
-            .flat_map(|(_, p)| literals(p, &TG.iri("phrase")))
-            .collect()
+        subjects_of_type(subjects, &TG.iri(class)).flat_map(|(_, p)| literals(p, &TG.iri("phrase"))).collect()
     };
     Lexicon {
         section_headings: words("SectionHeading"),
@@ -367,6 +320,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         talk_verbs: words("TalkVerb"),
         role_words: words("RoleWord"),
         name_particles: words("NameParticle"),
+        tech_prepositions: words("TechPreposition"),
     }
 }
 
@@ -377,17 +331,9 @@ mod tests {
     #[test]
     fn builtin_ontology_loads_its_tables() {
         let o = Ontology::builtin().unwrap();
-        assert!(
-            o.technologies.len() >= 400,
-            "{} technologies",
-            o.technologies.len()
-        );
+        assert!(o.technologies.len() >= 400, "{} technologies", o.technologies.len());
         assert!(o.organizations.len() >= 100);
-        assert!(
-            o.cues
-                .iter()
-                .any(|c| c.kind == CueKind::Stance(Stance::Adopted))
-        );
+        assert!(o.cues.iter().any(|c| c.kind == CueKind::Stance(Stance::Adopted)));
         assert!(o.cues.iter().any(|c| c.kind == CueKind::Transition));
         assert!(!o.lexicon.section_headings.is_empty());
         assert!(!o.lexicon.role_words.is_empty());
@@ -397,15 +343,8 @@ mod tests {
     fn every_technology_has_a_declared_category() {
         let o = Ontology::builtin().unwrap();
         for t in &o.technologies {
-            let cat = t
-                .category
-                .as_ref()
-                .unwrap_or_else(|| panic!("{} has no category", t.iri));
-            assert!(
-                o.categories.contains_key(cat),
-                "{} has undeclared {cat}",
-                t.iri
-            );
+            let cat = t.category.as_ref().unwrap_or_else(|| panic!("{} has no category", t.iri));
+            assert!(o.categories.contains_key(cat), "{} has undeclared {cat}", t.iri);
         }
     }
 

@@ -24,29 +24,16 @@ pub struct QueryText {
 
 /// A canned query by name, or a `.rq` file by path.
 pub fn resolve(name_or_file: &str) -> Result<QueryText> {
-    if let Some((_, text)) = CANNED
-        .iter()
-        .find(|(n, _)| *n == name_or_file.trim_end_matches(".rq"))
-    {
-        return Ok(QueryText {
-            origin: name_or_file.to_string(),
-            text: (*text).to_string(),
-        });
+    if let Some((_, text)) = CANNED.iter().find(|(n, _)| *n == name_or_file.trim_end_matches(".rq")) {
+        return Ok(QueryText { origin: name_or_file.to_string(), text: (*text).to_string() });
     }
     let path = std::path::Path::new(name_or_file);
     if path.exists() {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        return Ok(QueryText {
-            origin: path.display().to_string(),
-            text,
-        });
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        return Ok(QueryText { origin: path.display().to_string(), text });
     }
     let names: Vec<&str> = CANNED.iter().map(|(n, _)| *n).collect();
-    bail!(
-        "no canned query or file named {name_or_file:?}; canned queries: {}",
-        names.join(", ")
-    )
+    bail!("no canned query or file named {name_or_file:?}; canned queries: {}", names.join(", "))
 }
 
 /// The header comment of a query: its question and parameters.
@@ -62,9 +49,7 @@ pub fn describe(text: &str) -> String {
 pub fn parameters(raw: &[String]) -> Result<Vec<(Variable, Literal)>> {
     raw.iter()
         .map(|p| {
-            let (name, value) = p
-                .split_once('=')
-                .ok_or_else(|| anyhow!("parameter {p:?} is not NAME=VALUE"))?;
+            let (name, value) = p.split_once('=').ok_or_else(|| anyhow!("parameter {p:?} is not NAME=VALUE"))?;
             let var = Variable::new(name.trim().trim_start_matches(['?', '$']))
                 .map_err(|e| anyhow!("parameter name {name:?}: {e}"))?;
             Ok((var, Literal::new_simple_literal(value)))
@@ -84,9 +69,7 @@ pub fn run<'a>(
         .parse_query(&query.text)
         .map_err(|e| read_only_error(&query.text, e))
         .with_context(|| format!("in query {}", query.origin))?;
-    let mut prepared = SparqlEvaluator::new()
-        .with_cancellation_token(token.clone())
-        .for_query(bind(parsed, params));
+    let mut prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(bind(parsed, params));
     prepared.dataset_mut().set_default_graph_as_union();
     if let Some(limit) = timeout {
         std::thread::spawn(move || {
@@ -94,10 +77,7 @@ pub fn run<'a>(
             token.cancel();
         });
     }
-    prepared
-        .on_store(store)
-        .execute()
-        .map_err(|e| anyhow!("query {} failed: {e}", query.origin))
+    prepared.on_store(store).execute().map_err(|e| anyhow!("query {} failed: {e}", query.origin))
 }
 
 /// Binds parameters as initial values: a one-row `VALUES` table joined at the bottom of the query's
@@ -111,108 +91,40 @@ pub fn bind(query: spargebra::Query, params: &[(Variable, Literal)]) -> spargebr
         bindings: vec![params.iter().map(|(_, l)| Some(l.clone().into())).collect()],
     };
     match query {
-        spargebra::Query::Select {
-            dataset,
-            pattern,
-            base_iri,
-        } => spargebra::Query::Select {
-            dataset,
-            pattern: inject(pattern, values),
-            base_iri,
-        },
-        spargebra::Query::Construct {
-            template,
-            dataset,
-            pattern,
-            base_iri,
-        } => spargebra::Query::Construct {
-            template,
-            dataset,
-            pattern: inject(pattern, values),
-            base_iri,
-        },
-        spargebra::Query::Describe {
-            dataset,
-            pattern,
-            base_iri,
-        } => spargebra::Query::Describe {
-            dataset,
-            pattern: inject(pattern, values),
-            base_iri,
-        },
-        spargebra::Query::Ask {
-            dataset,
-            pattern,
-            base_iri,
-        } => spargebra::Query::Ask {
-            dataset,
-            pattern: inject(pattern, values),
-            base_iri,
-        },
+        spargebra::Query::Select { dataset, pattern, base_iri } => {
+            spargebra::Query::Select { dataset, pattern: inject(pattern, values), base_iri }
+        }
+        spargebra::Query::Construct { template, dataset, pattern, base_iri } => {
+            spargebra::Query::Construct { template, dataset, pattern: inject(pattern, values), base_iri }
+        }
+        spargebra::Query::Describe { dataset, pattern, base_iri } => {
+            spargebra::Query::Describe { dataset, pattern: inject(pattern, values), base_iri }
+        }
+        spargebra::Query::Ask { dataset, pattern, base_iri } => {
+            spargebra::Query::Ask { dataset, pattern: inject(pattern, values), base_iri }
+        }
     }
 }
 
 fn inject(pattern: GraphPattern, values: GraphPattern) -> GraphPattern {
     let boxed = |p: Box<GraphPattern>| Box::new(inject(*p, values.clone()));
     match pattern {
-        GraphPattern::Project { inner, variables } => GraphPattern::Project {
-            inner: boxed(inner),
-            variables,
-        },
-        GraphPattern::Distinct { inner } => GraphPattern::Distinct {
-            inner: boxed(inner),
-        },
-        GraphPattern::Reduced { inner } => GraphPattern::Reduced {
-            inner: boxed(inner),
-        },
-        GraphPattern::Slice {
-            inner,
-            start,
-            length,
-        } => GraphPattern::Slice {
-            inner: boxed(inner),
-            start,
-            length,
-        },
-        GraphPattern::OrderBy { inner, expression } => GraphPattern::OrderBy {
-            inner: boxed(inner),
-            expression,
-        },
-        GraphPattern::Group {
-            inner,
-            variables,
-            aggregates,
-        } => GraphPattern::Group {
-            inner: boxed(inner),
-            variables,
-            aggregates,
-        },
-        GraphPattern::Filter { expr, inner } => GraphPattern::Filter {
-            expr,
-            inner: boxed(inner),
-        },
-        GraphPattern::Extend {
-            inner,
-            variable,
-            expression,
-        } => GraphPattern::Extend {
-            inner: boxed(inner),
-            variable,
-            expression,
-        },
-        GraphPattern::LeftJoin {
-            left,
-            right,
-            expression,
-        } => GraphPattern::LeftJoin {
-            left: boxed(left),
-            right,
-            expression,
-        },
-        other => GraphPattern::Join {
-            left: Box::new(values),
-            right: Box::new(other),
-        },
+        GraphPattern::Project { inner, variables } => GraphPattern::Project { inner: boxed(inner), variables },
+        GraphPattern::Distinct { inner } => GraphPattern::Distinct { inner: boxed(inner) },
+        GraphPattern::Reduced { inner } => GraphPattern::Reduced { inner: boxed(inner) },
+        GraphPattern::Slice { inner, start, length } => GraphPattern::Slice { inner: boxed(inner), start, length },
+        GraphPattern::OrderBy { inner, expression } => GraphPattern::OrderBy { inner: boxed(inner), expression },
+        GraphPattern::Group { inner, variables, aggregates } => {
+            GraphPattern::Group { inner: boxed(inner), variables, aggregates }
+        }
+        GraphPattern::Filter { expr, inner } => GraphPattern::Filter { expr, inner: boxed(inner) },
+        GraphPattern::Extend { inner, variable, expression } => {
+            GraphPattern::Extend { inner: boxed(inner), variable, expression }
+        }
+        GraphPattern::LeftJoin { left, right, expression } => {
+            GraphPattern::LeftJoin { left: boxed(left), right, expression }
+        }
+        other => GraphPattern::Join { left: Box::new(values), right: Box::new(other) },
     }
 }
 
@@ -290,22 +202,11 @@ fn write_table(results: QueryResults<'_>, out: &mut dyn Write) -> Result<()> {
         QueryResults::Solutions(rows) => {
             let vars: Vec<Variable> = rows.variables().to_vec();
             let rows: Vec<QuerySolution> = rows.collect::<Result<_, _>>()?;
-            let cells: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
-                    vars.iter()
-                        .map(|v| r.get(v).map(plain).unwrap_or_default())
-                        .collect()
-                })
-                .collect();
+            let cells: Vec<Vec<String>> =
+                rows.iter().map(|r| vars.iter().map(|v| r.get(v).map(plain).unwrap_or_default()).collect()).collect();
             let header: Vec<String> = vars.iter().map(|v| v.as_str().to_string()).collect();
             print_table(&header, &cells, out)?;
-            writeln!(
-                out,
-                "({} row{})",
-                cells.len(),
-                if cells.len() == 1 { "" } else { "s" }
-            )?;
+            writeln!(out, "({} row{})", cells.len(), if cells.len() == 1 { "" } else { "s" })?;
         }
     }
     Ok(())
@@ -313,12 +214,7 @@ fn write_table(results: QueryResults<'_>, out: &mut dyn Write) -> Result<()> {
 
 fn print_table(header: &[String], rows: &[Vec<String>], out: &mut dyn Write) -> Result<()> {
     let width = |i: usize| {
-        rows.iter()
-            .map(|r| r[i].chars().count())
-            .chain([header[i].chars().count()])
-            .max()
-            .unwrap_or(0)
-            .min(100)
+        rows.iter().map(|r| r[i].chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0).min(100)
     };
     let widths: Vec<usize> = (0..header.len()).map(width).collect();
     let line = |cells: &[String]| {
@@ -335,15 +231,7 @@ fn print_table(header: &[String], rows: &[Vec<String>], out: &mut dyn Write) -> 
             .to_string()
     };
     writeln!(out, "{}", line(header))?;
-    writeln!(
-        out,
-        "{}",
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("-+-")
-    )?;
+    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"))?;
     for r in rows {
         writeln!(out, "{}", line(r))?;
     }

@@ -32,10 +32,7 @@ pub fn open(location: &Location) -> Result<Store> {
         Location::Memory => Ok(Store::new()?),
         Location::Disk(dir) => {
             if dir.exists() && !looks_like_store(dir) {
-                anyhow::bail!(
-                    "{} exists but is not a talkgraph store; refusing to write into it",
-                    dir.display()
-                );
+                anyhow::bail!("{} exists but is not a talkgraph store; refusing to write into it", dir.display());
             }
             Store::open(dir).map_err(|e| store_open_error(dir, e))
         }
@@ -45,10 +42,7 @@ pub fn open(location: &Location) -> Result<Store> {
 fn store_open_error(dir: &Path, e: oxigraph::store::StorageError) -> anyhow::Error {
     let text = e.to_string();
     if text.contains("lock") || text.contains("Resource temporarily unavailable") {
-        anyhow::anyhow!(
-            "store {} is in use by another talkgraph process",
-            dir.display()
-        )
+        anyhow::anyhow!("store {} is in use by another talkgraph process", dir.display())
     } else {
         anyhow::anyhow!("cannot open store {}: {text}", dir.display())
     }
@@ -56,9 +50,7 @@ fn store_open_error(dir: &Path, e: oxigraph::store::StorageError) -> anyhow::Err
 
 /// An existing folder may be used only if it is empty or holds a RocksDB store.
 fn looks_like_store(dir: &Path) -> bool {
-    let empty = std::fs::read_dir(dir)
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(false);
+    let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
     empty || dir.join("CURRENT").exists()
 }
 
@@ -99,11 +91,7 @@ pub fn manifest(store: &Store) -> Result<BTreeMap<String, (String, String)>> {
         TG.iri("sha256")
     );
     let mut out = BTreeMap::new();
-    if let QueryResults::Solutions(rows) = SparqlEvaluator::new()
-        .parse_query(&query)?
-        .on_store(store)
-        .execute()?
-    {
+    if let QueryResults::Solutions(rows) = SparqlEvaluator::new().parse_query(&query)?.on_store(store).execute()? {
         for row in rows {
             let row = row?;
             let text = |v: &str| match row.get(v) {
@@ -123,12 +111,7 @@ pub fn meta(store: &Store, key: &str) -> Result<Option<String>> {
     let predicate = NamedNode::new_unchecked(TG.iri(key));
     let graph = NamedNodeRef::new_unchecked(META_GRAPH);
     let found = store
-        .quads_for_pattern(
-            Some(subject.as_ref().into()),
-            Some(predicate.as_ref()),
-            None,
-            Some(graph.into()),
-        )
+        .quads_for_pattern(Some(subject.as_ref().into()), Some(predicate.as_ref()), None, Some(graph.into()))
         .next()
         .transpose()?;
     Ok(found.and_then(|q| match q.object {
@@ -137,32 +120,17 @@ pub fn meta(store: &Store, key: &str) -> Result<Option<String>> {
     }))
 }
 
-fn set_meta(
-    tx: &mut oxigraph::store::Transaction<'_>,
-    store: &Store,
-    key: &str,
-    value: &str,
-) -> Result<()> {
+fn set_meta(tx: &mut oxigraph::store::Transaction<'_>, store: &Store, key: &str, value: &str) -> Result<()> {
     let subject = NamedNode::new_unchecked(META_GRAPH);
     let predicate = NamedNode::new_unchecked(TG.iri(key));
     let graph = GraphName::NamedNode(NamedNode::new_unchecked(META_GRAPH));
     let old: Vec<Quad> = store
-        .quads_for_pattern(
-            Some(subject.as_ref().into()),
-            Some(predicate.as_ref()),
-            None,
-            Some(graph.as_ref()),
-        )
+        .quads_for_pattern(Some(subject.as_ref().into()), Some(predicate.as_ref()), None, Some(graph.as_ref()))
         .collect::<Result<_, _>>()?;
     for q in &old {
         tx.remove(q);
     }
-    tx.insert(&Quad::new(
-        subject,
-        predicate,
-        Literal::new_simple_literal(value),
-        graph,
-    ));
+    tx.insert(&Quad::new(subject, predicate, Literal::new_simple_literal(value), graph));
     Ok(())
 }
 
@@ -175,12 +143,7 @@ pub struct SyncOptions<'a> {
 }
 
 /// Brings the store up to date with the notes files under `roots`.
-pub fn sync(
-    store: &Store,
-    roots: &[PathBuf],
-    extractor: &Extractor,
-    options: &SyncOptions<'_>,
-) -> Result<SyncReport> {
+pub fn sync(store: &Store, roots: &[PathBuf], extractor: &Extractor, options: &SyncOptions<'_>) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     ensure_ontology(store, extractor, &mut report)?;
     let listing = corpus::list(roots);
@@ -189,17 +152,11 @@ pub fn sync(
     let mut todo: Vec<(NotesPath, Vec<u8>)> = Vec::new();
     for file in &listing.files {
         match std::fs::read(&file.path) {
-            Ok(bytes)
-                if known
-                    .get(&file.relative)
-                    .is_some_and(|(_, sha)| *sha == corpus::sha256_hex(&bytes)) =>
-            {
+            Ok(bytes) if known.get(&file.relative).is_some_and(|(_, sha)| *sha == corpus::sha256_hex(&bytes)) => {
                 report.unchanged += 1;
             }
             Ok(bytes) => todo.push((file.clone(), bytes)),
-            Err(e) => report
-                .warnings
-                .push(format!("{}: {e}", file.path.display())),
+            Err(e) => report.warnings.push(format!("{}: {e}", file.path.display())),
         }
     }
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -208,23 +165,13 @@ pub fn sync(
         .into_par_iter()
         .map(|(file, bytes)| {
             let outcome = process(file, bytes, extractor);
-            (options.progress)(
-                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
-                total,
-            );
+            (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
             outcome
         })
         .collect();
-    let present: std::collections::BTreeSet<&String> =
-        listing.files.iter().map(|f| &f.relative).collect();
+    let present: std::collections::BTreeSet<&String> = listing.files.iter().map(|f| &f.relative).collect();
     let mut fresh: Vec<Quad> = Vec::new();
-    for FileOutcome {
-        path,
-        quads,
-        diagnostics,
-        warnings,
-    } in results
-    {
+    for FileOutcome { path, quads, diagnostics, warnings } in results {
         report.diagnostics.extend(diagnostics);
         report.warnings.extend(warnings);
         let Some(quads) = quads else { continue };
@@ -263,32 +210,20 @@ struct FileOutcome {
 
 fn process(file: NotesPath, bytes: Vec<u8>, extractor: &Extractor) -> FileOutcome {
     let mut warnings = Vec::new();
-    let out =
-        corpus::load(&file, bytes, &mut warnings).map(|loaded| file_quads(&loaded, extractor));
+    let out = corpus::load(&file, bytes, &mut warnings).map(|loaded| file_quads(&loaded, extractor));
     let (quads, diagnostics) = match out {
         Some((q, d)) => (Some(q), d),
         None => (None, Vec::new()),
     };
-    FileOutcome {
-        path: file.relative,
-        quads,
-        diagnostics,
-        warnings,
-    }
+    FileOutcome { path: file.relative, quads, diagnostics, warnings }
 }
 
 /// The quads and diagnostics of one file: parse → extract → encode.
 pub fn file_quads(loaded: &LoadedFile, extractor: &Extractor) -> (Vec<Quad>, Vec<Diagnostic>) {
     let doc = crate::document::parse(loaded.source.clone(), extractor);
     let extraction = extractor.extract(&doc);
-    let info = FileInfo {
-        path: loaded.source.path.clone(),
-        sha256: loaded.sha256.clone(),
-    };
-    (
-        rdf::encode(&extraction, &info, extractor.ontology()),
-        extraction.diagnostics,
-    )
+    let info = FileInfo { path: loaded.source.path.clone(), sha256: loaded.sha256.clone() };
+    (rdf::encode(&extraction, &info, extractor.ontology()), extraction.diagnostics)
 }
 
 /// Replaces one graph's content atomically.
@@ -310,8 +245,7 @@ pub const BUILD: &str = env!("TALKGRAPH_FINGERPRINT");
 /// graphs of such a store are dropped, so every file is extracted again by this version.
 fn ensure_ontology(store: &Store, extractor: &Extractor, report: &mut SyncReport) -> Result<()> {
     let ontology = extractor.ontology();
-    let same_ontology =
-        meta(store, "ontologyVersion")?.as_deref() == Some(ontology.version.as_str());
+    let same_ontology = meta(store, "ontologyVersion")?.as_deref() == Some(ontology.version.as_str());
     let same_build = meta(store, "talkgraphVersion")?.as_deref() == Some(BUILD);
     if same_ontology && same_build {
         return Ok(());
@@ -320,12 +254,7 @@ fn ensure_ontology(store: &Store, extractor: &Extractor, report: &mut SyncReport
     let mut tx = store.start_transaction()?;
     tx.clear_graph(graph.as_ref())?;
     for q in &ontology.quads {
-        tx.insert(&Quad::new(
-            q.subject.clone(),
-            q.predicate.clone(),
-            q.object.clone(),
-            graph.clone(),
-        ));
+        tx.insert(&Quad::new(q.subject.clone(), q.predicate.clone(), q.object.clone(), graph.clone()));
     }
     set_meta(&mut tx, store, "ontologyVersion", &ontology.version)?;
     set_meta(&mut tx, store, "talkgraphVersion", BUILD)?;
@@ -339,11 +268,7 @@ fn ensure_ontology(store: &Store, extractor: &Extractor, report: &mut SyncReport
 
 /// Records the corpus roots the store follows.
 pub fn set_roots(store: &Store, roots: &[PathBuf]) -> Result<()> {
-    let joined = roots
-        .iter()
-        .map(|r| r.display().to_string())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let joined = roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join("\n");
     let mut tx = store.start_transaction()?;
     set_meta(&mut tx, store, "sourceRoots", &joined)?;
     tx.commit()?;

@@ -20,18 +20,12 @@ pub struct Word {
 
 /// Lower case with ё folded to е: the form every dictionary comparison uses.
 pub fn normalize(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ё' { 'е' } else { c })
-        .collect()
+    text.chars().flat_map(char::to_lowercase).map(|c| if c == 'ё' { 'е' } else { c }).collect()
 }
 
 /// Letters and digits only, lower case, ё→е: the key the reference scorer compares names by.
 pub fn compact_key(text: &str) -> String {
-    normalize(text)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect()
+    normalize(text).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// True for characters that belong inside a word: letters, digits, and `_`.
@@ -41,9 +35,7 @@ pub fn is_word_char(c: char) -> bool {
 
 /// True when the word is written in Cyrillic letters (judged by its first letter).
 pub fn is_cyrillic(word: &str) -> bool {
-    word.chars()
-        .find(|c| c.is_alphabetic())
-        .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+    word.chars().find(|c| c.is_alphabetic()).is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
 }
 
 /// Splits text into words: runs of word characters, joined across a single inner `-`, `'` or `.`
@@ -64,9 +56,7 @@ pub fn words(text: &str) -> Vec<Word> {
         }
     }
     if let Some(s) = start {
-        out.push(Word {
-            span: s..text.len(),
-        });
+        out.push(Word { span: s..text.len() });
     }
     out
 }
@@ -141,9 +131,7 @@ pub fn transliterate(text: &str) -> String {
 
 /// A readable IRI slug: transliterated, lower case ASCII letters and digits joined by single `-`.
 pub fn slug(text: &str) -> String {
-    let latin = transliterate(text)
-        .replace('+', " plus ")
-        .replace('#', " sharp ");
+    let latin = transliterate(text).replace('+', " plus ").replace('#', " sharp ");
     let mut out = String::new();
     for c in latin.chars() {
         if c.is_ascii_alphanumeric() {
@@ -156,12 +144,7 @@ pub fn slug(text: &str) -> String {
     if trimmed.is_empty() {
         "x".to_string()
     } else {
-        trimmed
-            .chars()
-            .take(80)
-            .collect::<String>()
-            .trim_end_matches('-')
-            .to_string()
+        trimmed.chars().take(80).collect::<String>().trim_end_matches('-').to_string()
     }
 }
 

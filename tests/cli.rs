@@ -14,10 +14,7 @@ use std::collections::HashSet;
 #[test]
 fn query_companies_moved_to_stolon_names_united_traders_with_evidence() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run_ok(
-        &dir.path().join("s"),
-        &["query", "companies-moved-to", "--param", "tech=stolon"],
-    );
+    let out = run_ok(&dir.path().join("s"), &["query", "companies-moved-to", "--param", "tech=stolon"]);
     assert!(out.contains("United Traders"), "{out}");
     assert!(out.contains("Выбрали stolon."), "{out}");
     assert!(out.contains("000_221fd2861c5af3bb.txt"), "{out}");
@@ -26,17 +23,7 @@ fn query_companies_moved_to_stolon_names_united_traders_with_evidence() {
 #[test]
 fn query_parameter_matches_aliases_in_any_case() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run_ok(
-        &dir.path().join("s"),
-        &[
-            "query",
-            "companies-moved-to",
-            "--param",
-            "tech=K8S",
-            "--format",
-            "csv",
-        ],
-    );
+    let out = run_ok(&dir.path().join("s"), &["query", "companies-moved-to", "--param", "tech=K8S", "--format", "csv"]);
     assert!(out.contains("Kubernetes"), "{out}");
 }
 
@@ -44,25 +31,15 @@ fn query_parameter_matches_aliases_in_any_case() {
 fn query_parameters_with_sparql_syntax_stay_data() {
     let dir = tempfile::tempdir().unwrap();
     let hostile = "stolon\" } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o";
-    let out = run_ok(
-        &dir.path().join("s"),
-        &[
-            "query",
-            "companies-moved-to",
-            "--param",
-            &format!("tech={hostile}"),
-        ],
-    );
+    let out = run_ok(&dir.path().join("s"), &["query", "companies-moved-to", "--param", &format!("tech={hostile}")]);
     assert!(out.contains("(0 rows)"), "{out}");
 }
 
 #[test]
 fn query_refuses_updates() {
     let dir = tempfile::tempdir().unwrap();
-    let out = talkgraph(&dir.path().join("s"))
-        .args(["query", "--query", "DELETE WHERE { ?s ?p ?o }"])
-        .output()
-        .unwrap();
+    let out =
+        talkgraph(&dir.path().join("s")).args(["query", "--query", "DELETE WHERE { ?s ?p ?o }"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
 }
@@ -70,10 +47,7 @@ fn query_refuses_updates() {
 #[test]
 fn query_without_required_parameter_says_which() {
     let dir = tempfile::tempdir().unwrap();
-    let out = talkgraph(&dir.path().join("s"))
-        .args(["query", "companies-moved-to"])
-        .output()
-        .unwrap();
+    let out = talkgraph(&dir.path().join("s")).args(["query", "companies-moved-to"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--param tech="));
 }
@@ -84,39 +58,21 @@ fn query_every_canned_query_parses_and_runs() {
     let store = dir.path().join("s");
     let names: Vec<String> = std::fs::read_dir(common::root().join("queries"))
         .unwrap()
-        .map(|e| {
-            e.unwrap()
-                .file_name()
-                .to_string_lossy()
-                .trim_end_matches(".rq")
-                .to_string()
-        })
+        .map(|e| e.unwrap().file_name().to_string_lossy().trim_end_matches(".rq").to_string())
         .collect();
     assert!(names.len() >= 12, "only {} canned queries", names.len());
     for name in names {
-        let text =
-            std::fs::read_to_string(common::root().join("queries").join(format!("{name}.rq")))
-                .unwrap();
+        let text = std::fs::read_to_string(common::root().join("queries").join(format!("{name}.rq"))).unwrap();
         assert!(text.starts_with("# "), "{name} has no header comment");
-        let mut args = vec![
-            "query".to_string(),
-            name.clone(),
-            "--format".into(),
-            "json".into(),
-        ];
+        let mut args = vec!["query".to_string(), name.clone(), "--format".into(), "json".into()];
         for line in text.lines().filter_map(|l| l.strip_prefix("# @param ")) {
             let param = line.split_whitespace().next().unwrap();
-            let value = if param == "company" {
-                "United Traders"
-            } else {
-                "stolon"
-            };
+            let value = if param == "company" { "United Traders" } else { "stolon" };
             args.extend(["--param".to_string(), format!("{param}={value}")]);
         }
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run_ok(&store, &refs);
-        let json: serde_json::Value =
-            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{name}: {e}: {out}"));
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{name}: {e}: {out}"));
         assert!(json["results"]["bindings"].is_array(), "{name}: {out}");
     }
 }
@@ -129,10 +85,7 @@ fn ingest_twice_keeps_the_triple_count_and_skips_unchanged_files() {
     assert!(first.contains("1 added"), "{first}");
     let stats1 = run_ok(&store, &["stats"]);
     let second = run_ok(&store, &["ingest"]);
-    assert!(
-        second.contains("0 added, 0 updated, 0 removed, 1 unchanged"),
-        "{second}"
-    );
+    assert!(second.contains("0 added, 0 updated, 0 removed, 1 unchanged"), "{second}");
     assert_eq!(stats1, run_ok(&store, &["stats"]));
 }
 
@@ -141,41 +94,21 @@ fn ingest_replaces_an_edited_file_and_drops_a_removed_one() {
     let dir = tempfile::tempdir().unwrap();
     let notes = dir.path().join("notes");
     copy_notes(&notes);
-    std::fs::write(
-        notes.join("extra.md"),
-        "# Kafka talk\nJane Roe, SRE, Initech\n\nWe moved to Kafka.\n",
-    )
-    .unwrap();
+    std::fs::write(notes.join("extra.md"), "# Kafka talk\nJane Roe, SRE, Initech\n\nWe moved to Kafka.\n").unwrap();
     let store = dir.path().join("s");
     run_ok(&store, &["ingest", notes.to_str().unwrap()]);
-    let before = run_ok(
-        &store,
-        &["query", "companies-moved-to", "--param", "tech=kafka"],
-    );
+    let before = run_ok(&store, &["query", "companies-moved-to", "--param", "tech=kafka"]);
     assert!(before.contains("Initech"), "{before}");
-    std::fs::write(
-        notes.join("extra.md"),
-        "# Kafka talk\nJane Roe, SRE, Initech\n\nWe moved to Pulsar.\n",
-    )
-    .unwrap();
-    let after = run_ok(
-        &store,
-        &["query", "companies-moved-to", "--param", "tech=kafka"],
-    );
-    assert!(
-        !after.contains("Initech"),
-        "edited note still answers: {after}"
-    );
+    std::fs::write(notes.join("extra.md"), "# Kafka talk\nJane Roe, SRE, Initech\n\nWe moved to Pulsar.\n").unwrap();
+    let after = run_ok(&store, &["query", "companies-moved-to", "--param", "tech=kafka"]);
+    assert!(!after.contains("Initech"), "edited note still answers: {after}");
     std::fs::remove_file(notes.join("extra.md")).unwrap();
     let report = run_ok(&store, &["ingest"]);
     assert!(report.contains("removed  extra.md"), "{report}");
 }
 
 fn triples(ttl: &[u8]) -> HashSet<Triple> {
-    RdfParser::from_format(RdfFormat::Turtle)
-        .for_slice(ttl)
-        .map(|q| Triple::from(q.expect("export parses")))
-        .collect()
+    RdfParser::from_format(RdfFormat::Turtle).for_slice(ttl).map(|q| Triple::from(q.expect("export parses"))).collect()
 }
 
 #[test]
@@ -189,32 +122,18 @@ fn export_turtle_parses_back_to_the_same_graph_and_is_deterministic() {
         .map(|q| Triple::from(q.unwrap()))
         .collect();
     assert_eq!(triples(ttl.as_bytes()), from_nt);
-    assert!(
-        ttl.starts_with("@prefix"),
-        "Turtle export declares prefixes"
-    );
+    assert!(ttl.starts_with("@prefix"), "Turtle export declares prefixes");
     let other = tempfile::tempdir().unwrap();
-    assert_eq!(
-        ttl,
-        run_ok(&other.path().join("s"), &["export"]),
-        "two exports of the same notes differ"
-    );
+    assert_eq!(ttl, run_ok(&other.path().join("s"), &["export"]), "two exports of the same notes differ");
 }
 
 #[test]
 fn export_every_format_parses() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s");
-    for (name, format) in [
-        ("nq", RdfFormat::NQuads),
-        ("trig", RdfFormat::TriG),
-        ("rdf", RdfFormat::RdfXml),
-    ] {
+    for (name, format) in [("nq", RdfFormat::NQuads), ("trig", RdfFormat::TriG), ("rdf", RdfFormat::RdfXml)] {
         let out = run_ok(&store, &["export", "--format", name]);
-        let n = RdfParser::from_format(format)
-            .for_slice(out.as_bytes())
-            .filter(|q| q.is_ok())
-            .count();
+        let n = RdfParser::from_format(format).for_slice(out.as_bytes()).filter(|q| q.is_ok()).count();
         assert!(n > 1000, "{name}: {n} quads");
     }
 }
@@ -222,27 +141,14 @@ fn export_every_format_parses() {
 #[test]
 fn memory_store_answers_from_the_notes() {
     let mut cmd = assert_cmd::Command::cargo_bin("talkgraph").unwrap();
-    let out = cmd
-        .current_dir(common::root())
-        .args(["--memory", "stats"])
-        .output()
-        .unwrap();
+    let out = cmd.current_dir(common::root()).args(["--memory", "stats"]).output().unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        stdout
-            .lines()
-            .any(|l| l.starts_with("talks") && l.trim_end().ends_with(" 7")),
-        "{stdout}"
-    );
+    assert!(stdout.lines().any(|l| l.starts_with("talks") && l.trim_end().ends_with(" 7")), "{stdout}");
 }
 
 #[test]
 fn usage_errors_exit_with_2() {
-    let out = assert_cmd::Command::cargo_bin("talkgraph")
-        .unwrap()
-        .arg("frobnicate")
-        .output()
-        .unwrap();
+    let out = assert_cmd::Command::cargo_bin("talkgraph").unwrap().arg("frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

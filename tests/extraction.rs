@@ -39,20 +39,14 @@ fn sample_meets_the_bars() {
     ];
     for (kind, bar) in bars {
         let f1 = eval::f1(&table, kind);
-        assert!(
-            f1 >= bar,
-            "{kind}: F1 {f1:.3} below {bar}\n{}",
-            eval::format_table(&table)
-        );
+        assert!(f1 >= bar, "{kind}: F1 {f1:.3} below {bar}\n{}", eval::format_table(&table));
     }
 }
 
 #[test]
 fn sample_scores_agree_with_the_reference_scorer() {
-    let has_pyoxigraph = std::process::Command::new("python3")
-        .args(["-c", "import pyoxigraph"])
-        .status()
-        .is_ok_and(|s| s.success());
+    let has_pyoxigraph =
+        std::process::Command::new("python3").args(["-c", "import pyoxigraph"]).status().is_ok_and(|s| s.success());
     if !has_pyoxigraph {
         eprintln!("skipped: python3 with pyoxigraph is not installed (CI installs it)");
         return;
@@ -69,11 +63,7 @@ fn sample_scores_agree_with_the_reference_scorer() {
         .arg("--json")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let reference: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let ours = eval::score(&quads, &[gold("tests/gold/000_221fd2861c5af3bb.json")]);
     for (kind, row) in &ours {

@@ -16,13 +16,10 @@ pub fn run(cli: &Cli, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         (None, None) => ExportFormat::Ttl,
     };
     let (store, _) = open_current(cli, &[])?;
-    let scope = Scope {
-        with_ontology: !args.without_ontology,
-    };
+    let scope = Scope { with_ontology: !args.without_ontology };
     match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("creating {}", path.display()))?;
+            let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
             let mut w = std::io::BufWriter::new(file);
             export::write(&store, format.into(), scope, &mut w)?;
             w.flush()?;
@@ -34,11 +31,7 @@ pub fn run(cli: &Cli, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
 
 /// The format an output file's extension names.
 fn format_from_path(path: &Path) -> Result<ExportFormat> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     Ok(match ext.as_str() {
         "ttl" => ExportFormat::Ttl,
         "nt" => ExportFormat::Nt,
@@ -61,9 +54,7 @@ impl From<ExportFormat> for oxigraph::io::RdfFormat {
             ExportFormat::Nt => RdfFormat::NTriples,
             ExportFormat::Nq => RdfFormat::NQuads,
             ExportFormat::Trig => RdfFormat::TriG,
-            ExportFormat::Jsonld => RdfFormat::JsonLd {
-                profile: JsonLdProfileSet::empty(),
-            },
+            ExportFormat::Jsonld => RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() },
             ExportFormat::Rdf => RdfFormat::RdfXml,
         }
     }

@@ -27,12 +27,7 @@ pub fn location(cli: &Cli) -> Location {
     if cli.store.memory {
         Location::Memory
     } else {
-        Location::Disk(
-            cli.store
-                .store
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_STORE)),
-        )
+        Location::Disk(cli.store.store.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_STORE)))
     }
 }
 
@@ -65,10 +60,8 @@ pub fn sync(store: &Store, roots: &[PathBuf], remove_missing: bool) -> Result<Sy
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} ingesting [{bar:30}] {pos}/{len} files {elapsed}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{spinner} ingesting [{bar:30}] {pos}/{len} files {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     });
@@ -78,18 +71,12 @@ pub fn sync(store: &Store, roots: &[PathBuf], remove_missing: bool) -> Result<Sy
             b.set_position(done as u64);
         }
     };
-    let options = SyncOptions {
-        remove_missing,
-        progress: &progress,
-    };
+    let options = SyncOptions { remove_missing, progress: &progress };
     let report = store::sync(store, roots, &extractor, &options)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let absolute: Vec<PathBuf> = roots
-        .iter()
-        .map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone()))
-        .collect();
+    let absolute: Vec<PathBuf> = roots.iter().map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone())).collect();
     store::set_roots(store, &absolute)?;
     Ok(report)
 }

@@ -12,19 +12,12 @@ use std::time::Duration;
 pub fn run(cli: &Cli, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
     if args.list {
         for (name, text) in sparql::CANNED {
-            writeln!(
-                out,
-                "{name}\n  {}\n",
-                sparql::describe(text).replace('\n', "\n  ")
-            )?;
+            writeln!(out, "{name}\n  {}\n", sparql::describe(text).replace('\n', "\n  "))?;
         }
         return Ok(());
     }
     let query = match (&args.query, &args.name) {
-        (Some(text), _) => QueryText {
-            origin: "--query".into(),
-            text: text.clone(),
-        },
+        (Some(text), _) => QueryText { origin: "--query".into(), text: text.clone() },
         (None, Some(name)) => sparql::resolve(name)?,
         (None, None) => bail!("give a query name, a .rq file or --query TEXT"),
     };
@@ -37,19 +30,12 @@ pub fn run(cli: &Cli, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 /// Every `@param` the query's header declares must be given.
-fn check_required(
-    query: &QueryText,
-    params: &[(oxigraph::sparql::Variable, oxigraph::model::Literal)],
-) -> Result<()> {
+fn check_required(query: &QueryText, params: &[(oxigraph::sparql::Variable, oxigraph::model::Literal)]) -> Result<()> {
     for line in query.text.lines().take_while(|l| l.starts_with('#')) {
         if let Some(rest) = line.trim_start_matches('#').trim().strip_prefix("@param") {
             let name = rest.split_whitespace().next().unwrap_or("");
             if !params.iter().any(|(v, _)| v.as_str() == name) {
-                bail!(
-                    "query {} needs --param {name}=VALUE ({})",
-                    query.origin,
-                    rest.trim()
-                );
+                bail!("query {} needs --param {name}=VALUE ({})", query.origin, rest.trim());
             }
         }
     }

@@ -16,10 +16,7 @@ pub fn run(cli: &Cli, args: &NotesArgs, out: &mut dyn Write) -> Result<()> {
         ("notes files", format!("?x a <{}>", TG.iri("NotesFile"))),
         ("talks", format!("?x a <{}>", TG.iri("Talk"))),
         ("speakers", format!("?t <{}> ?x", TG.iri("speaker"))),
-        (
-            "organizations",
-            format!("?x a <{}>", TG.iri("Organization")),
-        ),
+        ("organizations", format!("?x a <{}>", TG.iri("Organization"))),
         ("technologies", format!("?x a <{}>", TG.iri("Technology"))),
         ("stances", format!("?x a <{}>", TG.iri("Stance"))),
     ];
@@ -35,17 +32,11 @@ pub fn run(cli: &Cli, args: &NotesArgs, out: &mut dyn Write) -> Result<()> {
 }
 
 fn count(store: &oxigraph::store::Store, text: &str) -> Result<String> {
-    let q = QueryText {
-        origin: "stats".into(),
-        text: text.into(),
-    };
+    let q = QueryText { origin: "stats".into(), text: text.into() };
     if let QueryResults::Solutions(mut rows) = sparql::run(store, &q, &[], None)?
         && let Some(row) = rows.next()
     {
-        return Ok(row?
-            .get("n")
-            .map(|t: &Term| sparql::plain(t))
-            .unwrap_or_default());
+        return Ok(row?.get("n").map(|t: &Term| sparql::plain(t)).unwrap_or_default());
     }
     Ok("0".into())
 }

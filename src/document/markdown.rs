@@ -32,13 +32,10 @@ pub fn outline(text: &str) -> MarkdownOutline {
     let mut in_metadata = false;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level as u8, range, String::new()))
-            }
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((level as u8, range, String::new())),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, range, plain)) = heading.take() {
-                    out.headings
-                        .push(markdown_heading(text, &starts, level, range, plain));
+                    out.headings.push(markdown_heading(text, &starts, level, range, plain));
                 }
             }
             Event::Start(Tag::CodeBlock(_)) => skipped.push(range),
@@ -73,9 +70,7 @@ pub fn outline(text: &str) -> MarkdownOutline {
 
 /// Byte offset where each line starts.
 fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
 }
 
 /// 1-based line number of a byte offset.
@@ -83,38 +78,21 @@ fn line_of(starts: &[usize], offset: usize) -> usize {
     starts.partition_point(|&s| s <= offset)
 }
 
-fn markdown_heading(
-    text: &str,
-    starts: &[usize],
-    level: u8,
-    range: Range<usize>,
-    plain: String,
-) -> Heading {
+fn markdown_heading(text: &str, starts: &[usize], level: u8, range: Range<usize>, plain: String) -> Heading {
     let line = line_of(starts, range.start);
-    let end = text[range.start..]
-        .find('\n')
-        .map_or(text.len(), |i| range.start + i);
+    let end = text[range.start..].find('\n').map_or(text.len(), |i| range.start + i);
     let raw = &text[range.start..end.min(range.end.max(range.start))];
     let content = strip_heading_marks(raw);
     let offset = range.start + (content.as_ptr() as usize - raw.as_ptr() as usize);
     let span = offset..offset + content.len();
     let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    Heading {
-        level,
-        text: plain,
-        line,
-        span,
-    }
+    Heading { level, text: plain, line, span }
 }
 
 fn strip_heading_marks(raw: &str) -> &str {
     let t = raw.trim().trim_start_matches('#').trim();
     let t = t.trim_end_matches('#');
-    let t = if t.ends_with(' ') || t.is_empty() {
-        t.trim_end()
-    } else {
-        t
-    };
+    let t = if t.ends_with(' ') || t.is_empty() { t.trim_end() } else { t };
     t.trim()
 }
 
@@ -134,18 +112,9 @@ fn html_heading(text: &str, starts: &[usize], html: &str, at: usize) -> Option<H
     let start = at + inner_start + lead;
     let span = start..start + inner.trim().len();
     let within = text.get(span.clone()).is_some();
-    let span = if within {
-        span
-    } else {
-        at..at + html.trim_end().len()
-    };
+    let span = if within { span } else { at..at + html.trim_end().len() };
     let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!plain.is_empty()).then(|| Heading {
-        level,
-        text: plain,
-        line: line_of(starts, at),
-        span,
-    })
+    (!plain.is_empty()).then(|| Heading { level, text: plain, line: line_of(starts, at), span })
 }
 
 fn strip_tags(html: &str) -> String {
@@ -173,12 +142,7 @@ fn decode_entities(text: &str) -> String {
         .collect()
 }
 
-fn content_lines(
-    text: &str,
-    starts: &[usize],
-    skipped: &[Range<usize>],
-    headings: &[Heading],
-) -> Vec<Line> {
+fn content_lines(text: &str, starts: &[usize], skipped: &[Range<usize>], headings: &[Heading]) -> Vec<Line> {
     let mut out = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(text.len(), |&n| n - 1);
@@ -188,21 +152,11 @@ fn content_lines(
         let number = i + 1;
         if let Some(h) = headings.iter().find(|h| h.line == number) {
             let kind = LineKind::Heading { level: h.level };
-            out.push(Line {
-                number,
-                span: h.span.clone(),
-                kind,
-                section: None,
-            });
+            out.push(Line { number, span: h.span.clone(), kind, section: None });
             continue;
         }
         if let Some((span, kind)) = strip_line(text, start..end) {
-            out.push(Line {
-                number,
-                span,
-                kind,
-                section: None,
-            });
+            out.push(Line { number, span, kind, section: None });
         }
     }
     out
@@ -229,18 +183,14 @@ fn strip_line(text: &str, range: Range<usize>) -> Option<(Range<usize>, LineKind
         kind = LineKind::ListItem { depth };
     }
     let content = rest.trim_end();
-    let is_markup = content
-        .chars()
-        .all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' ' | '+'));
+    let is_markup = content.chars().all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' ' | '+'));
     (!content.is_empty() && !is_markup).then(|| (offset..offset + content.len(), kind))
 }
 
 /// Length of a list marker (`* `, `- `, `+ `, `1. `, `1) `) at the start of the text.
 fn list_marker_len(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
-    if matches!(bytes.first(), Some(b'*' | b'-' | b'+'))
-        && matches!(bytes.get(1), Some(b' ' | b'\t'))
-    {
+    if matches!(bytes.first(), Some(b'*' | b'-' | b'+')) && matches!(bytes.get(1), Some(b' ' | b'\t')) {
         return Some(1);
     }
     let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();

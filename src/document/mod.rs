@@ -94,10 +94,5 @@ impl NoteDocument {
 pub fn parse(source: SourceFile, rules: &dyn TalkRules) -> NoteDocument {
     let outline = outline(&source.text);
     let (title, talks) = segment::segment(&source.text, &outline, rules);
-    NoteDocument {
-        path: source.path,
-        text: source.text,
-        title,
-        talks,
-    }
+    NoteDocument { path: source.path, text: source.text, title, talks }
 }

@@ -17,11 +17,7 @@ pub trait TalkRules {
 }
 
 /// Splits the outline into the document title and the talks.
-pub fn segment(
-    text: &str,
-    outline: &MarkdownOutline,
-    rules: &dyn TalkRules,
-) -> (Option<Heading>, Vec<Talk>) {
+pub fn segment(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> (Option<Heading>, Vec<Talk>) {
     let Some(level) = talk_level(text, outline, rules) else {
         return (None, Vec::new());
     };
@@ -34,11 +30,7 @@ pub fn segment(
         let current = if open { talks.last_mut() } else { None };
         match heading {
             Some(h) if is_talk(h) => {
-                talks.push(Talk {
-                    heading: h.clone(),
-                    lines: Vec::new(),
-                    sections: Vec::new(),
-                });
+                talks.push(Talk { heading: h.clone(), lines: Vec::new(), sections: Vec::new() });
                 open = true;
             }
             // A day or track heading above the talk level closes the current talk.
@@ -54,64 +46,36 @@ fn push_section(talk: Option<&mut Talk>, heading: &Heading, line: &Line) {
     if let Some(t) = talk {
         t.sections.push(heading.clone());
         let section = Some(t.sections.len() - 1);
-        t.lines.push(Line {
-            section,
-            kind: LineKind::Heading {
-                level: heading.level,
-            },
-            ..line.clone()
-        });
+        t.lines.push(Line { section, kind: LineKind::Heading { level: heading.level }, ..line.clone() });
     }
 }
 
 fn push_line(talk: Option<&mut Talk>, line: &Line) {
     if let Some(t) = talk {
         let section = t.sections.len().checked_sub(1);
-        t.lines.push(Line {
-            section,
-            ..line.clone()
-        });
+        t.lines.push(Line { section, ..line.clone() });
     }
 }
 
 /// The heading level that carries the talks, if any heading does.
 fn talk_level(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Option<u8> {
-    let candidates: Vec<&Heading> = outline
-        .headings
-        .iter()
-        .filter(|h| h.level <= 4 && !rules.is_section_heading(&h.text))
-        .collect();
+    let candidates: Vec<&Heading> =
+        outline.headings.iter().filter(|h| h.level <= 4 && !rules.is_section_heading(&h.text)).collect();
     let levels: std::collections::BTreeSet<u8> = candidates.iter().map(|h| h.level).collect();
-    let with_speaker = |level: u8| {
-        candidates
-            .iter()
-            .filter(|h| h.level == level && has_speaker(text, outline, h, rules))
-            .count()
-    };
-    let best = levels
-        .iter()
-        .map(|&l| (with_speaker(l), l))
-        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let with_speaker =
+        |level: u8| candidates.iter().filter(|h| h.level == level && has_speaker(text, outline, h, rules)).count();
+    let best = levels.iter().map(|&l| (with_speaker(l), l)).max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     if let Some((n, level)) = best
         && n > 0
     {
         return Some(level);
     }
     let count = |level: u8| candidates.iter().filter(|h| h.level == level).count();
-    levels
-        .iter()
-        .copied()
-        .find(|&l| count(l) >= 2)
-        .or_else(|| levels.iter().copied().next())
+    levels.iter().copied().find(|&l| count(l) >= 2).or_else(|| levels.iter().copied().next())
 }
 
 /// True when the heading carries a speaker or the first line after it is a speaker line.
-fn has_speaker(
-    text: &str,
-    outline: &MarkdownOutline,
-    heading: &Heading,
-    rules: &dyn TalkRules,
-) -> bool {
+fn has_speaker(text: &str, outline: &MarkdownOutline, heading: &Heading, rules: &dyn TalkRules) -> bool {
     if rules.heading_has_speaker(&heading.text) {
         return true;
     }
@@ -144,10 +108,7 @@ mod tests {
 
     fn titles(text: &str) -> (Option<String>, Vec<String>) {
         let (title, talks) = segment(text, &outline(text), &Rules);
-        (
-            title.map(|h| h.text),
-            talks.into_iter().map(|t| t.heading.text).collect(),
-        )
+        (title.map(|h| h.text), talks.into_iter().map(|t| t.heading.text).collect())
     }
 
     #[test]
@@ -159,10 +120,7 @@ mod tests {
     #[test]
     fn h2_talks_under_a_document_title() {
         let text = "# Conf 2024\nintro\n## A\nSpeaker x\n## B\nSpeaker y\n### Details\n";
-        assert_eq!(
-            titles(text),
-            (Some("Conf 2024".into()), vec!["A".into(), "B".into()])
-        );
+        assert_eq!(titles(text), (Some("Conf 2024".into()), vec!["A".into(), "B".into()]));
     }
 
     #[test]

@@ -49,11 +49,14 @@ pub struct Dictionary {
     folded_patterns: Vec<(Pattern, String)>,
     exact: AhoCorasick,
     exact_patterns: Vec<Pattern>,
-    fuzzy: HashMap<String, (Kind, usize)>,
+    fuzzy: HashMap<String, (Kind, usize, String)>,
+    prepositions: Vec<String>,
 }
 
 /// Labels shorter than this never extend into a longer word.
 const MIN_EXTENDABLE: usize = 4;
+/// Cyrillic labels shorter than this are matched as written, never by stem.
+const MIN_STEMMED: usize = 5;
 /// Words shorter than this are never matched by typo tolerance.
 const MIN_FUZZY: usize = 7;
 
@@ -63,10 +66,7 @@ impl Dictionary {
         let mut folded: Vec<(String, Pattern, String)> = Vec::new();
         let mut exact: Vec<(String, Pattern)> = Vec::new();
         let mut fuzzy = HashMap::new();
-        let tables = [
-            (Kind::Technology, &ontology.technologies),
-            (Kind::Organization, &ontology.organizations),
-        ];
+        let tables = [(Kind::Technology, &ontology.technologies), (Kind::Organization, &ontology.organizations)];
         for (kind, concepts) in tables {
             for (i, c) in concepts.iter().enumerate() {
                 add_concept(kind, i, c, &mut folded, &mut exact, &mut fuzzy);
@@ -86,6 +86,7 @@ impl Dictionary {
             exact: build(exact.iter().map(|p| &p.0).collect()),
             exact_patterns: exact.iter().map(|p| p.1).collect(),
             fuzzy,
+            prepositions: ontology.lexicon.tech_prepositions.iter().map(|p| text::normalize(p)).collect(),
         }
     }
 
@@ -96,68 +97,66 @@ impl Dictionary {
         for m in self.folded.find_iter(&folded) {
             let (pattern, stem_of) = &self.folded_patterns[m.pattern().as_usize()];
             if let Some(span) = accept(&folded, m.start()..m.end(), pattern.stemmed, stem_of) {
-                hits.push((
-                    Hit {
-                        kind: pattern.kind,
-                        concept: pattern.concept,
-                        span,
-                    },
-                    pattern.ambiguous,
-                ));
+                hits.push((Hit { kind: pattern.kind, concept: pattern.concept, span }, pattern.ambiguous));
             }
         }
         for m in self.exact.find_iter(text) {
             let p = self.exact_patterns[m.pattern().as_usize()];
             if at_word_bounds(text, m.start()..m.end()) && !overlaps(&hits, m.start()..m.end()) {
-                hits.push((
-                    Hit {
-                        kind: p.kind,
-                        concept: p.concept,
-                        span: m.start()..m.end(),
-                    },
-                    false,
-                ));
+                hits.push((Hit { kind: p.kind, concept: p.concept, span: m.start()..m.end() }, false));
             }
         }
-        self.add_fuzzy(text, &folded, &mut hits);
+        self.add_fuzzy(&folded, &mut hits);
         hits.sort_by_key(|(h, _)| h.span.start);
-        let plain: Vec<Hit> = hits
-            .iter()
-            .filter(|(_, a)| !a)
-            .map(|(h, _)| h.clone())
-            .collect();
+        let plain: Vec<Hit> = hits.iter().filter(|(_, a)| !a).map(|(h, _)| h.clone()).collect();
         hits.into_iter()
-            .filter(|(h, ambiguous)| !ambiguous || technical_context(text, &h.span, &plain))
+            .filter(|(h, ambiguous)| !ambiguous || self.technical_context(text, &h.span, &plain))
             .map(|(h, _)| h)
             .collect()
     }
 
-    fn add_fuzzy(&self, text: &str, folded: &str, hits: &mut Vec<(Hit, bool)>) {
+    fn add_fuzzy(&self, folded: &str, hits: &mut Vec<(Hit, bool)>) {
         for w in text::words(folded) {
             let word = &folded[w.span.clone()];
-            if word.chars().count() < MIN_FUZZY
-                || !word.is_ascii()
-                || overlaps(hits, w.span.clone())
-            {
+            if word.chars().count() < MIN_FUZZY || !word.is_ascii() || overlaps(hits, w.span.clone()) {
                 continue;
             }
             let key = text::compact_key(word);
             let found = std::iter::once(key.clone())
                 .chain(deletions(&key))
-                .find_map(|k| self.fuzzy.get(&k).copied());
-            if let Some((kind, concept)) = found {
-                let _ = text;
-                hits.push((
-                    Hit {
-                        kind,
-                        concept,
-                        span: w.span,
-                    },
-                    false,
-                ));
+                .filter_map(|k| self.fuzzy.get(&k))
+                .find(|(_, _, label)| same_ends(label, &key));
+            if let Some((kind, concept, _)) = found {
+                hits.push((Hit { kind: *kind, concept: *concept, span: w.span }, false));
             }
         }
     }
+}
+
+impl Dictionary {
+    /// An ambiguous label counts as a technology only in a technical context: right after a technical
+    /// preposition ("на go", "written in Go"), written with a capital inside running text, or next to
+    /// another technology in a list.
+    fn technical_context(&self, text: &str, span: &Range<usize>, others: &[Hit]) -> bool {
+        let surface = &text[span.clone()];
+        let before = text[..span.start].trim_end();
+        let previous_word = before.rsplit(|c: char| !text::is_word_char(c)).next().unwrap_or("");
+        let after_preposition = self.prepositions.iter().any(|p| *p == text::normalize(previous_word));
+        let capitalised_inside = surface.chars().next().is_some_and(char::is_uppercase)
+            && !text::is_cyrillic(surface)
+            && before.chars().next_back().is_some_and(|c| !matches!(c, '.' | '!' | '?' | '-' | ':' | '*'));
+        after_preposition || capitalised_inside || lone_latin_in_russian(text, span) || next_to_technology(text, span, others)
+    }
+}
+
+/// True when a typo-tolerant match keeps the label's first two and last two letters (typos sit inside a
+/// word; a different ending is another word: "container" is not "containerd").
+fn same_ends(label: &str, word: &str) -> bool {
+    let ends = |s: &str| {
+        let chars: Vec<char> = s.chars().collect();
+        (chars.iter().take(2).collect::<String>(), chars.iter().rev().take(2).collect::<String>())
+    };
+    ends(label) == ends(word)
 }
 
 fn add_concept(
@@ -166,20 +165,10 @@ fn add_concept(
     c: &Concept,
     folded: &mut Vec<(String, Pattern, String)>,
     exact: &mut Vec<(String, Pattern)>,
-    fuzzy: &mut HashMap<String, (Kind, usize)>,
+    fuzzy: &mut HashMap<String, (Kind, usize, String)>,
 ) {
-    let plain = Pattern {
-        kind,
-        concept,
-        ambiguous: false,
-        stemmed: false,
-    };
-    for (label, ambiguous) in c
-        .labels
-        .iter()
-        .map(|l| (l, false))
-        .chain(c.ambiguous.iter().map(|l| (l, true)))
-    {
+    let plain = Pattern { kind, concept, ambiguous: false, stemmed: false };
+    for (label, ambiguous) in c.labels.iter().map(|l| (l, false)).chain(c.ambiguous.iter().map(|l| (l, true))) {
         let norm = fold_same_len(label.trim());
         if norm.chars().count() < 2 {
             continue;
@@ -187,19 +176,12 @@ fn add_concept(
         let pattern = Pattern { ambiguous, ..plain };
         folded.push((norm.clone(), pattern, String::new()));
         if let Some(stem_pattern) = stem_prefix(&norm) {
-            folded.push((
-                stem_pattern,
-                Pattern {
-                    stemmed: true,
-                    ..pattern
-                },
-                norm.clone(),
-            ));
+            folded.push((stem_pattern, Pattern { stemmed: true, ..pattern }, norm.clone()));
         }
         if !ambiguous && norm.is_ascii() && norm.len() >= MIN_FUZZY {
             let key = text::compact_key(&norm);
             for k in std::iter::once(key.clone()).chain(deletions(&key)) {
-                fuzzy.entry(k).or_insert((kind, concept));
+                fuzzy.entry(k).or_insert_with(|| (kind, concept, key.clone()));
             }
         }
     }
@@ -213,38 +195,25 @@ fn add_concept(
 fn stem_prefix(label: &str) -> Option<String> {
     let last = text::words(label).pop()?;
     let word = &label[last.span.clone()];
-    if !text::is_cyrillic(word) || word.chars().count() < 3 {
+    if !text::is_cyrillic(word) || word.chars().count() < MIN_STEMMED {
         return None;
     }
     let stem = text::stem(word);
-    (stem.len() < word.len() && word.starts_with(&stem))
-        .then(|| format!("{}{}", &label[..last.span.start], stem))
+    (stem.len() < word.len() && word.starts_with(&stem)).then(|| format!("{}{}", &label[..last.span.start], stem))
 }
 
 /// Lower case and ё→е, char by char, keeping every char's byte length so offsets stay valid.
 pub fn fold_same_len(text: &str) -> String {
     text.chars()
         .map(|c| {
-            let lower = if c == 'ё' || c == 'Ё' {
-                'е'
-            } else {
-                c.to_lowercase().next().unwrap_or(c)
-            };
-            if lower.len_utf8() == c.len_utf8() && c.to_lowercase().count() == 1 {
-                lower
-            } else {
-                c
-            }
+            let lower = if c == 'ё' || c == 'Ё' { 'е' } else { c.to_lowercase().next().unwrap_or(c) };
+            if lower.len_utf8() == c.len_utf8() && c.to_lowercase().count() == 1 { lower } else { c }
         })
         .collect()
 }
 
 fn is_word_byte_char(text: &str, at: usize, before: bool) -> bool {
-    let c = if before {
-        text[..at].chars().next_back()
-    } else {
-        text[at..].chars().next()
-    };
+    let c = if before { text[..at].chars().next_back() } else { text[at..].chars().next() };
     c.is_some_and(text::is_word_char)
 }
 
@@ -260,62 +229,46 @@ fn accept(folded: &str, span: Range<usize>, stemmed: bool, stem_of: &str) -> Opt
     if !stemmed && !is_word_byte_char(folded, span.end, false) {
         return Some(span);
     }
-    let word_start = folded[..span.end]
-        .rfind(|c: char| !text::is_word_char(c))
-        .map_or(0, |i| i + 1);
-    let word_end = folded[span.end..]
-        .find(|c: char| !text::is_word_char(c))
-        .map_or(folded.len(), |i| span.end + i);
+    let word_start = folded[..span.end].rfind(|c: char| !text::is_word_char(c)).map_or(0, |i| i + 1);
+    let word_end = folded[span.end..].find(|c: char| !text::is_word_char(c)).map_or(folded.len(), |i| span.end + i);
     let word = &folded[word_start.max(span.start)..word_end];
-    let label = if stemmed {
-        stem_of
-    } else {
-        &folded[span.clone()]
-    };
-    let label_last = label
-        .rsplit(|c: char| !text::is_word_char(c))
-        .next()
-        .unwrap_or(label);
-    let long_enough = label_last.chars().count() >= MIN_EXTENDABLE
-        || (stemmed && label_last.chars().count() >= 3);
-    let word_last = word
-        .rsplit(|c: char| !text::is_word_char(c))
-        .next()
-        .unwrap_or(word);
-    (long_enough && text::stem(word_last) == text::stem(label_last)).then_some(span.start..word_end)
+    let label = if stemmed { stem_of } else { &folded[span.clone()] };
+    let label_last = label.rsplit(|c: char| !text::is_word_char(c)).next().unwrap_or(label);
+    let min = if text::is_cyrillic(label_last) { MIN_STEMMED } else { MIN_EXTENDABLE };
+    let long_enough = label_last.chars().count() >= min;
+    let word_last = word.rsplit(|c: char| !text::is_word_char(c)).next().unwrap_or(word);
+    let not_truncated = word_last.chars().count() + 1 >= label_last.chars().count();
+    (long_enough && not_truncated && text::stem(word_last) == text::stem(label_last)).then_some(span.start..word_end)
 }
 
 fn overlaps(hits: &[(Hit, bool)], span: Range<usize>) -> bool {
-    hits.iter()
-        .any(|(h, _)| h.span.start < span.end && span.start < h.span.end)
+    hits.iter().any(|(h, _)| h.span.start < span.end && span.start < h.span.end)
 }
 
 /// All strings one character shorter than the key.
 fn deletions(key: &str) -> impl Iterator<Item = String> + '_ {
     let chars: Vec<char> = key.chars().collect();
-    (0..chars.len()).map(move |i| {
-        chars
-            .iter()
-            .enumerate()
-            .filter(|&(j, _)| j != i)
-            .map(|(_, c)| c)
-            .collect()
-    })
+    (0..chars.len()).map(move |i| chars.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, c)| c).collect())
 }
 
-/// An ambiguous label counts as a technology only in a technical context.
-fn technical_context(text: &str, span: &Range<usize>, others: &[Hit]) -> bool {
-    let surface = &text[span.clone()];
-    let latin_in_russian =
-        !text::is_cyrillic(surface) && text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
-    let capitalised_inside = surface.chars().next().is_some_and(char::is_uppercase)
-        && text[..span.start]
-            .trim_end()
-            .chars()
-            .next_back()
-            .is_some_and(|c| !matches!(c, '.' | '!' | '?'))
-        && !text[..span.start].trim().is_empty();
-    latin_in_russian || capitalised_inside || next_to_technology(text, span, others)
+/// A lone Latin word amid Russian words is a name ("балансер envoy"); a run of Latin words is an English
+/// phrase ("single node").
+fn lone_latin_in_russian(text: &str, span: &Range<usize>) -> bool {
+    if text::is_cyrillic(&text[span.clone()]) {
+        return false;
+    }
+    let has_cyrillic = |w: &str| w.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+    let words = text::words(text);
+    let at = words.iter().position(|w| w.span.start >= span.start);
+    let latin_neighbour = |i: Option<usize>| {
+        i.and_then(|i| words.get(i)).is_some_and(|w| {
+            let s = &text[w.span.clone()];
+            s.chars().any(|c| c.is_ascii_alphabetic()) && !has_cyrillic(s)
+        })
+    };
+    let after = words.iter().position(|w| w.span.start >= span.end);
+    let before = at.and_then(|i| i.checked_sub(1));
+    has_cyrillic(text) && !latin_neighbour(before) && !latin_neighbour(after)
 }
 
 fn next_to_technology(text: &str, span: &Range<usize>, others: &[Hit]) -> bool {
@@ -323,16 +276,13 @@ fn next_to_technology(text: &str, span: &Range<usize>, others: &[Hit]) -> bool {
         let g = gap.trim();
         g.len() <= 5
             && (g.is_empty()
-                || g.chars().all(|c| matches!(c, ',' | '/' | '+' | '&' | '|'))
+                || g.chars().all(|c| matches!(c, ',' | '/' | '+' | '&' | '|' | '-' | '>' | '→'))
                 || matches!(g, "и" | "and" | "или" | "or"))
     };
-    others
-        .iter()
-        .filter(|o| o.kind == Kind::Technology)
-        .any(|o| {
-            (o.span.end <= span.start && is_list_gap(&text[o.span.end..span.start]))
-                || (span.end <= o.span.start && is_list_gap(&text[span.end..o.span.start]))
-        })
+    others.iter().filter(|o| o.kind == Kind::Technology).any(|o| {
+        (o.span.end <= span.start && is_list_gap(&text[o.span.end..span.start]))
+            || (span.end <= o.span.start && is_list_gap(&text[span.end..o.span.start]))
+    })
 }
 
 #[cfg(test)]
@@ -353,18 +303,12 @@ mod tests {
 
     #[test]
     fn finds_aliases_case_insensitively() {
-        assert_eq!(
-            names("Перешли на k8s и Postgres"),
-            vec!["Kubernetes", "PostgreSQL"]
-        );
+        assert_eq!(names("Перешли на k8s и Postgres"), vec!["Kubernetes", "PostgreSQL"]);
     }
 
     #[test]
     fn finds_inflected_russian_names() {
-        assert_eq!(
-            names("положили всё в кафку, мониторим постгрес"),
-            vec!["Apache Kafka", "PostgreSQL"]
-        );
+        assert_eq!(names("положили всё в кафку, мониторим постгрес"), vec!["Apache Kafka", "PostgreSQL"]);
     }
 
     #[test]

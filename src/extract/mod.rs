@@ -16,9 +16,7 @@ mod talk;
 use crate::document::{NoteDocument, TalkRules};
 use crate::ontology::Ontology;
 pub use dictionary::{Dictionary, Hit, Kind};
-pub use facts::{
-    Candidate, Diagnostic, Extraction, Mention, OrgRef, Speaker, StanceFact, TalkFacts,
-};
+pub use facts::{Candidate, Diagnostic, Extraction, Mention, OrgRef, Speaker, StanceFact, TalkFacts};
 use phrases::PhraseSet;
 use speakers::SpeakerRules;
 use stances::CueRules;
@@ -57,24 +55,11 @@ impl Extractor {
     /// Reads the facts of one parsed notes file.
     pub fn extract(&self, doc: &NoteDocument) -> Extraction {
         let mut diagnostics = Vec::new();
-        let talks = doc
-            .talks
-            .iter()
-            .map(|t| talk::extract_talk(self, doc, t, &mut diagnostics))
-            .collect();
+        let talks = doc.talks.iter().map(|t| talk::extract_talk(self, doc, t, &mut diagnostics)).collect();
         if doc.talks.is_empty() {
-            diagnostics.push(Diagnostic {
-                path: doc.path.clone(),
-                line: 1,
-                message: "no talks found".into(),
-            });
+            diagnostics.push(Diagnostic { path: doc.path.clone(), line: 1, message: "no talks found".into() });
         }
-        Extraction {
-            path: doc.path.clone(),
-            event: doc.title.as_ref().map(|h| h.text.clone()),
-            talks,
-            diagnostics,
-        }
+        Extraction { path: doc.path.clone(), event: doc.title.as_ref().map(|h| h.text.clone()), talks, diagnostics }
     }
 
     /// True when a speaker-line name is really a technology or organization name.
@@ -86,16 +71,13 @@ impl Extractor {
 
 impl TalkRules for Extractor {
     fn is_section_heading(&self, title: &str) -> bool {
-        let trimmed = title.trim_end_matches(|c: char| {
-            c.is_ascii_digit() || c.is_whitespace() || c.is_ascii_punctuation()
-        });
+        let trimmed =
+            title.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace() || c.is_ascii_punctuation());
         self.sections.is_whole(title) || self.sections.is_whole(trimmed)
     }
 
     fn is_speaker_line(&self, line: &str) -> bool {
-        self.speakers
-            .parse(line)
-            .is_some_and(|s| s.iter().all(|sp| !self.is_known_name(&sp.name)))
+        self.speakers.parse(line).is_some_and(|s| s.iter().all(|sp| !self.is_known_name(&sp.name)))
     }
 
     fn heading_has_speaker(&self, title: &str) -> bool {

@@ -29,25 +29,15 @@ impl OrgIndex {
 
     /// The node for an organization name as written.
     pub fn resolve(&self, name: &str, ontology: &Ontology, dictionary: &Dictionary) -> OrgRef {
-        let known = self
-            .by_key
-            .get(&text::compact_key(name))
-            .copied()
-            .or_else(|| {
-                let hits = dictionary.scan(name);
-                hits.iter()
-                    .find(|h| {
-                        h.kind == Kind::Organization && h.span.len() * 3 >= name.trim().len() * 2
-                    })
-                    .map(|h| h.concept)
-            });
+        let known = self.by_key.get(&text::compact_key(name)).copied().or_else(|| {
+            let hits = dictionary.scan(name);
+            hits.iter()
+                .find(|h| h.kind == Kind::Organization && h.span.len() * 3 >= name.trim().len() * 2)
+                .map(|h| h.concept)
+        });
         match known {
             Some(i) => vocabulary_org(ontology, i),
-            None => OrgRef {
-                iri: id::ORG.iri(&text::slug(name)),
-                name: name.trim().to_string(),
-                known: false,
-            },
+            None => OrgRef { iri: id::ORG.iri(&text::slug(name)), name: name.trim().to_string(), known: false },
         }
     }
 }
@@ -55,11 +45,7 @@ impl OrgIndex {
 /// The node of a vocabulary organization.
 pub fn vocabulary_org(ontology: &Ontology, index: usize) -> OrgRef {
     let c = &ontology.organizations[index];
-    OrgRef {
-        iri: c.iri.clone(),
-        name: c.pref_label.clone(),
-        known: true,
-    }
+    OrgRef { iri: c.iri.clone(), name: c.pref_label.clone(), known: true }
 }
 
 /// The short forms of an organization's name a talk may use: the whole name, plus each word with a digit
@@ -69,8 +55,7 @@ pub fn short_forms(name: &str) -> Vec<String> {
     for w in name.split_whitespace() {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         let has_digit = w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(char::is_alphabetic);
-        let capitals =
-            w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit());
+        let capitals = w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit());
         if (has_digit || capitals) && w != name.trim() {
             out.push(w.to_string());
         }
@@ -84,10 +69,7 @@ mod tests {
 
     #[test]
     fn short_forms_take_acronyms_and_codes() {
-        assert_eq!(
-            short_forms("S7 Travel Retail"),
-            vec!["S7 Travel Retail", "S7"]
-        );
+        assert_eq!(short_forms("S7 Travel Retail"), vec!["S7 Travel Retail", "S7"]);
         assert_eq!(short_forms("первый ЦУПИС"), vec!["первый ЦУПИС", "ЦУПИС"]);
         assert_eq!(short_forms("United Traders"), vec!["United Traders"]);
     }

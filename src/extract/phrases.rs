@@ -38,10 +38,7 @@ impl<T: Clone> PhraseSet<T> {
         for (phrase, payload) in phrases {
             let stems = text::stems(&phrase);
             if let Some(first) = stems.first() {
-                by_first
-                    .entry(first.clone())
-                    .or_default()
-                    .push((stems, payload));
+                by_first.entry(first.clone()).or_default().push((stems, payload));
             }
         }
         for list in by_first.values_mut() {
@@ -56,8 +53,7 @@ impl<T: Clone> PhraseSet<T> {
         candidates
             .iter()
             .find(|(stems, _)| {
-                tokens.len() >= i + stems.len()
-                    && stems.iter().zip(&tokens[i..]).all(|(s, t)| *s == t.stem)
+                tokens.len() >= i + stems.len() && stems.iter().zip(&tokens[i..]).all(|(s, t)| *s == t.stem)
             })
             .map(|(stems, payload)| (stems.len(), payload))
     }
@@ -80,10 +76,7 @@ impl<T: Clone> PhraseSet<T> {
     /// True when the whole text is one of the phrases.
     pub fn is_whole(&self, text: &str) -> bool {
         let toks = tokens(text, 0);
-        !toks.is_empty()
-            && self
-                .match_at(&toks, 0)
-                .is_some_and(|(len, _)| len == toks.len())
+        !toks.is_empty() && self.match_at(&toks, 0).is_some_and(|(len, _)| len == toks.len())
     }
 
     /// True when every word of the text belongs to some phrase of the set.
@@ -105,11 +98,7 @@ mod tests {
     use super::*;
 
     fn set() -> PhraseSet<u8> {
-        PhraseSet::new([
-            ("используем".to_string(), 1),
-            ("не используем".to_string(), 2),
-            ("перешли на".to_string(), 3),
-        ])
+        PhraseSet::new([("используем".to_string(), 1), ("не используем".to_string(), 2), ("перешли на".to_string(), 3)])
     }
 
     #[test]

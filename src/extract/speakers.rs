@@ -52,11 +52,7 @@ impl SpeakerRules {
         }
         let consumed = names.iter().map(|(_, from)| from + 1).max().unwrap_or(0);
         let (roles, organization) = self.roles_and_org(&parts[consumed..]);
-        Some(assign(
-            names.into_iter().map(|(n, _)| n).collect(),
-            roles,
-            organization,
-        ))
+        Some(assign(names.into_iter().map(|(n, _)| n).collect(), roles, organization))
     }
 
     /// Removes a leading "Спикер:", "Speakers:", "by" and the like; says whether one was there.
@@ -68,17 +64,12 @@ impl SpeakerRules {
         {
             let after = &trimmed[i..];
             let after = after[after.chars().next().map_or(0, char::len_utf8)..].trim();
-            return (
-                true,
-                after.trim_start_matches(['+', '-']).trim().to_string(),
-            );
+            return (true, after.trim_start_matches(['+', '-']).trim().to_string());
         }
         let mut words = trimmed.splitn(2, char::is_whitespace);
         let first = words.next().unwrap_or("");
         match words.next() {
-            Some(rest)
-                if self.markers.is_whole(first) && first.chars().all(|c| c.is_lowercase()) =>
-            {
+            Some(rest) if self.markers.is_whole(first) && first.chars().all(|c| c.is_lowercase()) => {
                 (true, rest.trim().to_string())
             }
             _ => (false, trimmed.to_string()),
@@ -106,8 +97,7 @@ impl SpeakerRules {
         let open = part.find('(')?;
         let name = part[..open].trim();
         let inner = part[open + 1..].trim_end_matches(')').trim();
-        self.is_name(name)
-            .then(|| (name.to_string(), inner.to_string()))
+        self.is_name(name).then(|| (name.to_string(), inner.to_string()))
     }
 
     /// A personal name: one to four capitalised words (particles like "von" allowed), no job-title word.
@@ -117,23 +107,15 @@ impl SpeakerRules {
             return false;
         }
         let capitalised = words.iter().filter(|w| is_capitalised_word(w)).count();
-        let all_fit = words
-            .iter()
-            .all(|w| is_capitalised_word(w) || self.particles.is_whole(w));
+        let all_fit = words.iter().all(|w| is_capitalised_word(w) || self.particles.is_whole(w));
         let has_role = words.iter().any(|w| self.roles.is_whole(w));
         all_fit && !has_role && capitalised >= 2
     }
 
     /// Without a marker, a lone line counts as a speaker line only if its shape is clear.
     fn plausible_unmarked(&self, parts: &[String], names: usize) -> bool {
-        let two_word_name = parts
-            .first()
-            .is_some_and(|p| p.split_whitespace().count() >= 2 || p.contains('('));
-        two_word_name
-            && parts.len() <= names + 4
-            && !parts
-                .last()
-                .is_some_and(|p| p.ends_with('.') && p.len() > 40)
+        let two_word_name = parts.first().is_some_and(|p| p.split_whitespace().count() >= 2 || p.contains('('));
+        two_word_name && parts.len() <= names + 4 && !parts.last().is_some_and(|p| p.ends_with('.') && p.len() > 40)
     }
 
     /// Splits the parts after the names into roles and the organization.
@@ -163,19 +145,14 @@ impl SpeakerRules {
             return (None, part.to_string());
         }
         let cut = toks[i].span.start;
-        (
-            Some(part[..cut].trim().to_string()),
-            part[cut..].trim().to_string(),
-        )
+        (Some(part[..cut].trim().to_string()), part[cut..].trim().to_string())
     }
 }
 
 fn is_capitalised_word(word: &str) -> bool {
     let mut chars = word.chars();
     chars.next().is_some_and(char::is_uppercase)
-        && word
-            .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
+        && word.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
         && word.chars().filter(|c| c.is_uppercase()).count() <= 3
 }
 
@@ -221,12 +198,7 @@ fn split_parts(line: &str) -> Vec<String> {
     parts.push(current);
     parts
         .into_iter()
-        .map(|p| {
-            p.trim()
-                .trim_matches(|c: char| matches!(c, '.' | ':' | '—' | '-'))
-                .trim()
-                .to_string()
-        })
+        .map(|p| p.trim().trim_matches(|c: char| matches!(c, '.' | ':' | '—' | '-')).trim().to_string())
         .filter(|p| !p.is_empty())
         .collect()
 }
@@ -242,18 +214,11 @@ fn split_conjunction(part: &str) -> Vec<String> {
 }
 
 /// Pairs names with roles (one each when the counts agree, else the first role for all) and the org.
-fn assign(
-    names: Vec<String>,
-    roles: Vec<String>,
-    organization: Option<String>,
-) -> Vec<SpeakerLine> {
+fn assign(names: Vec<String>, roles: Vec<String>, organization: Option<String>) -> Vec<SpeakerLine> {
     let (names, orgs_in_parens): (Vec<String>, Vec<Option<String>>) = names
         .into_iter()
         .map(|n| match n.find('(') {
-            Some(i) => (
-                n[..i].trim().to_string(),
-                Some(n[i + 1..].trim_end_matches(')').trim().to_string()),
-            ),
+            Some(i) => (n[..i].trim().to_string(), Some(n[i + 1..].trim_end_matches(')').trim().to_string())),
             None => (n, None),
         })
         .unzip();
@@ -264,17 +229,10 @@ fn assign(
         .enumerate()
         .map(|(i, (name, paren))| SpeakerLine {
             name,
-            role: if one_each {
-                roles.get(i).cloned()
-            } else {
-                roles.first().cloned()
-            },
+            role: if one_each { roles.get(i).cloned() } else { roles.first().cloned() },
             organization: organization.clone().or(paren),
         })
-        .map(|s| SpeakerLine {
-            role: s.role.filter(|r| !text::compact_key(r).is_empty()),
-            ..s
-        })
+        .map(|s| SpeakerLine { role: s.role.filter(|r| !text::compact_key(r).is_empty()), ..s })
         .collect()
 }
 
@@ -287,18 +245,10 @@ mod tests {
 
     fn parse(line: &str) -> Option<Parsed> {
         let rules = SpeakerRules::new(&Ontology::builtin().unwrap().lexicon);
-        rules.parse(line).map(|v| {
-            v.into_iter()
-                .map(|s| (s.name, s.role, s.organization))
-                .collect()
-        })
+        rules.parse(line).map(|v| v.into_iter().map(|s| (s.name, s.role, s.organization)).collect())
     }
 
-    fn one(
-        name: &str,
-        role: Option<&str>,
-        org: Option<&str>,
-    ) -> Vec<(String, Option<String>, Option<String>)> {
+    fn one(name: &str, role: Option<&str>, org: Option<&str>) -> Vec<(String, Option<String>, Option<String>)> {
         vec![(name.into(), role.map(Into::into), org.map(Into::into))]
     }
 
@@ -312,21 +262,14 @@ mod tests {
 
     #[test]
     fn name_company() {
-        assert_eq!(
-            parse("Пётр Петров, Рога и Копыта"),
-            Some(one("Пётр Петров", None, Some("Рога и Копыта")))
-        );
+        assert_eq!(parse("Пётр Петров, Рога и Копыта"), Some(one("Пётр Петров", None, Some("Рога и Копыта"))));
     }
 
     #[test]
     fn role_glued_to_company() {
         assert_eq!(
             parse("Иван Сидоров, ведущий инженер Северсталь Диджитал"),
-            Some(one(
-                "Иван Сидоров",
-                Some("ведущий инженер"),
-                Some("Северсталь Диджитал")
-            ))
+            Some(one("Иван Сидоров", Some("ведущий инженер"), Some("Северсталь Диджитал")))
         );
     }
 
@@ -334,22 +277,12 @@ mod tests {
     fn two_speakers_two_roles() {
         let got = parse("Anna Lee, Tom Hardy, CTO, Head of Platform, Initech").unwrap();
         assert_eq!(got.len(), 2);
-        assert_eq!(
-            got[1],
-            (
-                "Tom Hardy".into(),
-                Some("Head of Platform".into()),
-                Some("Initech".into())
-            )
-        );
+        assert_eq!(got[1], ("Tom Hardy".into(), Some("Head of Platform".into()), Some("Initech".into())));
     }
 
     #[test]
     fn marker_and_parenthesis() {
-        assert_eq!(
-            parse("Спикер: Мария Котова (Лента)"),
-            Some(one("Мария Котова", None, Some("Лента")))
-        );
+        assert_eq!(parse("Спикер: Мария Котова (Лента)"), Some(one("Мария Котова", None, Some("Лента"))));
         assert_eq!(
             parse("*by John Smith*, [Globex](https://globex.example)"),
             Some(one("John Smith", None, Some("Globex")))
@@ -358,10 +291,7 @@ mod tests {
 
     #[test]
     fn prose_is_not_a_speaker_line() {
-        assert_eq!(
-            parse("Докладчик быстро рассказывал, не успел все записать."),
-            None
-        );
+        assert_eq!(parse("Докладчик быстро рассказывал, не успел все записать."), None);
         assert_eq!(parse("Kubernetes is hard"), None);
     }
 }

@@ -41,29 +41,15 @@ impl CueRules {
     /// Compiles the cues of the ontology.
     pub fn new(cues: &[Cue]) -> CueRules {
         let of = |pred: fn(CueKind) -> bool| {
-            PhraseSet::new(
-                cues.iter()
-                    .filter(|c| pred(c.kind))
-                    .map(|c| (c.phrase.clone(), c.kind)),
-            )
+            PhraseSet::new(cues.iter().filter(|c| pred(c.kind)).map(|c| (c.phrase.clone(), c.kind)))
         };
         CueRules {
             cues: of(|k| matches!(k, CueKind::Stance(_) | CueKind::Migration)),
             markers: of(|k| matches!(k, CueKind::Source | CueKind::Target)),
-            breaks: PhraseSet::new(
-                cues.iter()
-                    .filter(|c| c.kind == CueKind::Break)
-                    .map(|c| (c.phrase.clone(), ())),
-            ),
-            transitions: cues
-                .iter()
-                .filter(|c| c.kind == CueKind::Transition)
-                .map(|c| c.phrase.clone())
-                .collect(),
+            breaks: PhraseSet::new(cues.iter().filter(|c| c.kind == CueKind::Break).map(|c| (c.phrase.clone(), ()))),
+            transitions: cues.iter().filter(|c| c.kind == CueKind::Transition).map(|c| c.phrase.clone()).collect(),
             source_phrases: PhraseSet::new(
-                cues.iter()
-                    .filter(|c| c.kind == CueKind::Source)
-                    .map(|c| (c.phrase.clone(), ())),
+                cues.iter().filter(|c| c.kind == CueKind::Source).map(|c| (c.phrase.clone(), ())),
             ),
         }
     }
@@ -76,10 +62,7 @@ impl CueRules {
 
     /// Assigns stances to the technology mentions (spans relative to `sentence`) of one sentence.
     pub fn analyse(&self, sentence: &str, mentions: &[Range<usize>]) -> SentenceStances {
-        let mut out = SentenceStances {
-            assigned: vec![None; mentions.len()],
-            unattached: None,
-        };
+        let mut out = SentenceStances { assigned: vec![None; mentions.len()], unattached: None };
         let mut carry: Option<(CueKind, bool)> = None;
         for (segment, hard) in segments(sentence, &self.breaks) {
             let items = self.items(sentence, segment.clone(), mentions);
@@ -105,8 +88,10 @@ impl CueRules {
         for (_, item) in items {
             match *item {
                 Item::Cue(kind, is_source) => {
-                    if let Some((k, _)) = active.filter(|_| governed == 0 && !before.is_empty()) {
-                        assign_all(&before, k, false, out);
+                    // "теперь хранится в X": two cues in a row keep the first unless it is a plain use.
+                    let adjacent = active.is_some_and(|(k, _)| governed == 0 && k != CueKind::Stance(Stance::Uses));
+                    if adjacent && kind == CueKind::Stance(Stance::Uses) {
+                        continue;
                     }
                     active = Some((kind, is_source));
                     source = is_source;
@@ -129,12 +114,8 @@ impl CueRules {
             }
         }
         match active {
-            Some((kind, _)) if governed == 0 && !before.is_empty() => {
-                assign_all(&before, kind, false, out)
-            }
-            Some((CueKind::Stance(s), _))
-                if governed == 0 && out.assigned.iter().all(Option::is_none) =>
-            {
+            Some((kind, _)) if governed == 0 && !before.is_empty() => assign_all(&before, kind, false, out),
+            Some((CueKind::Stance(s), _)) if governed == 0 && out.assigned.iter().all(Option::is_none) => {
                 out.unattached = Some(s);
             }
             _ => {}
@@ -143,29 +124,18 @@ impl CueRules {
     }
 
     /// The cues, markers, arrows and mentions of a segment, in order.
-    fn items(
-        &self,
-        sentence: &str,
-        segment: Range<usize>,
-        mentions: &[Range<usize>],
-    ) -> Vec<(usize, Item)> {
+    fn items(&self, sentence: &str, segment: Range<usize>, mentions: &[Range<usize>]) -> Vec<(usize, Item)> {
         let text = &sentence[segment.clone()];
         let toks = tokens(text, segment.start);
         let outside: Vec<Token> = toks
             .into_iter()
-            .filter(|t| {
-                !mentions
-                    .iter()
-                    .any(|m| m.start <= t.span.start && t.span.end <= m.end)
-            })
+            .filter(|t| !mentions.iter().any(|m| m.start <= t.span.start && t.span.end <= m.end))
             .collect();
         let mut items: Vec<(usize, Item)> = Vec::new();
         for (range, kind) in self.cues.find_all(&outside) {
             let phrase_tokens = &outside[range.clone()];
-            let is_source = self
-                .source_phrases
-                .match_at(phrase_tokens, 0)
-                .is_some_and(|(n, _)| n == phrase_tokens.len());
+            let is_source =
+                self.source_phrases.match_at(phrase_tokens, 0).is_some_and(|(n, _)| n == phrase_tokens.len());
             items.push((outside[range.end - 1].span.end, Item::Cue(kind, is_source)));
         }
         for (range, kind) in self.markers.find_all(&outside) {
@@ -195,17 +165,11 @@ impl CueRules {
         items: &[(usize, Item)],
     ) -> bool {
         let has_cue = items.iter().any(|(_, i)| matches!(i, Item::Cue(..)));
-        let inside: Vec<&Range<usize>> = mentions
-            .iter()
-            .filter(|m| segment.start <= m.start && m.end <= segment.end)
-            .collect();
+        let inside: Vec<&Range<usize>> =
+            mentions.iter().filter(|m| segment.start <= m.start && m.end <= segment.end).collect();
         let other_words = tokens(&sentence[segment.clone()], segment.start)
             .iter()
-            .filter(|t| {
-                !inside
-                    .iter()
-                    .any(|m| m.start <= t.span.start && t.span.end <= m.end)
-            })
+            .filter(|t| !inside.iter().any(|m| m.start <= t.span.start && t.span.end <= m.end))
             .count();
         !has_cue && !inside.is_empty() && other_words <= 1
     }
@@ -240,11 +204,7 @@ fn segments(sentence: &str, breaks: &PhraseSet<()>) -> Vec<(Range<usize>, bool)>
     }
     let toks = tokens(sentence, 0);
     for (range, ()) in breaks.find_all(&toks) {
-        cuts.push((
-            toks[range.start].span.start,
-            toks[range.end - 1].span.end,
-            true,
-        ));
+        cuts.push((toks[range.start].span.start, toks[range.end - 1].span.end, true));
     }
     cuts.sort();
     let mut out = Vec::new();
@@ -288,22 +248,14 @@ mod tests {
                 "смотрели на pglogical, presto, slony, но остановились на bucardo",
                 &["pglogical", "presto", "slony", "bucardo"]
             ),
-            vec![
-                Some(Evaluated),
-                Some(Evaluated),
-                Some(Evaluated),
-                Some(Adopted)
-            ]
+            vec![Some(Evaluated), Some(Evaluated), Some(Evaluated), Some(Adopted)]
         );
     }
 
     #[test]
     fn migration_from_to() {
         assert_eq!(
-            stances(
-                "We migrated from MySQL to PostgreSQL",
-                &["MySQL", "PostgreSQL"]
-            ),
+            stances("We migrated from MySQL to PostgreSQL", &["MySQL", "PostgreSQL"]),
             vec![Some(MigratedFrom), Some(Adopted)]
         );
         assert_eq!(
@@ -322,27 +274,18 @@ mod tests {
 
     #[test]
     fn cue_after_its_technology() {
-        assert_eq!(
-            stances("rabbitmq выбрали", &["rabbitmq"]),
-            vec![Some(Adopted)]
-        );
+        assert_eq!(stances("rabbitmq выбрали", &["rabbitmq"]), vec![Some(Adopted)]);
     }
 
     #[test]
     fn negation_beats_use() {
-        assert_eq!(
-            stances("Без helm, используем ansible", &["helm", "ansible"]),
-            vec![Some(Rejected), Some(Uses)]
-        );
+        assert_eq!(stances("Без helm, используем ansible", &["helm", "ansible"]), vec![Some(Rejected), Some(Uses)]);
     }
 
     #[test]
     fn prose_segment_stops_a_cue() {
         assert_eq!(
-            stances(
-                "перешли на prometheus, приложения на spring",
-                &["prometheus", "spring"]
-            ),
+            stances("перешли на prometheus, приложения на spring", &["prometheus", "spring"]),
             vec![Some(Adopted), None]
         );
     }

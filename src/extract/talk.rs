@@ -22,17 +22,8 @@ struct Context {
 }
 
 /// Reads one talk.
-pub fn extract_talk(
-    ex: &Extractor,
-    doc: &NoteDocument,
-    talk: &Talk,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> TalkFacts {
-    let mut facts = TalkFacts {
-        title: talk.heading.text.clone(),
-        line: talk.heading.line,
-        ..TalkFacts::default()
-    };
+pub fn extract_talk(ex: &Extractor, doc: &NoteDocument, talk: &Talk, diagnostics: &mut Vec<Diagnostic>) -> TalkFacts {
+    let mut facts = TalkFacts { title: talk.heading.text.clone(), line: talk.heading.line, ..TalkFacts::default() };
     let speaker_line = find_speakers(ex, doc, talk, &mut facts);
     if facts.speakers.is_empty() {
         diagnostics.push(Diagnostic {
@@ -42,18 +33,9 @@ pub fn extract_talk(
         });
     }
     let speaker_org = facts.speakers.iter().find_map(|s| s.organization.clone());
-    let aliases: Vec<(String, OrgRef)> = speaker_org
-        .iter()
-        .flat_map(|o| {
-            short_forms(&o.name)
-                .into_iter()
-                .map(move |f| (f, o.clone()))
-        })
-        .collect();
-    let mut ctx = Context {
-        org: speaker_org.clone(),
-        inherited: None,
-    };
+    let aliases: Vec<(String, OrgRef)> =
+        speaker_org.iter().flat_map(|o| short_forms(&o.name).into_iter().map(move |f| (f, o.clone()))).collect();
+    let mut ctx = Context { org: speaker_org.clone(), inherited: None };
     let mut found: Vec<StanceFact> = Vec::new();
     for (i, line) in talk.lines.iter().enumerate() {
         if Some(i) == speaker_line {
@@ -64,24 +46,11 @@ pub fn extract_talk(
         let mut hits = ex.dictionary.scan(&masked);
         add_alias_hits(&masked, &aliases, &mut hits);
         record_mentions(ex, text, line.number, &hits, &aliases, &mut facts);
-        update_org_context(
-            ex,
-            &mut ctx,
-            text,
-            line.kind,
-            &hits,
-            &aliases,
-            speaker_org.as_ref(),
-        );
+        update_org_context(ex, &mut ctx, text, line.kind, &hits, &aliases, speaker_org.as_ref());
         let techs: Vec<(Range<usize>, String)> = hits
             .iter()
             .filter(|h| h.kind == Kind::Technology)
-            .map(|h| {
-                (
-                    h.span.clone(),
-                    ex.ontology.technologies[h.concept].iri.clone(),
-                )
-            })
+            .map(|h| (h.span.clone(), ex.ontology.technologies[h.concept].iri.clone()))
             .collect();
         update_inherited(ex, &mut ctx, text, line.kind, techs.is_empty());
         if let Some(org) = ctx.org.clone() {
@@ -93,22 +62,13 @@ pub fn extract_talk(
 }
 
 /// Finds the speaker line among the first lines (or the heading); returns its index in `talk.lines`.
-fn find_speakers(
-    ex: &Extractor,
-    doc: &NoteDocument,
-    talk: &Talk,
-    facts: &mut TalkFacts,
-) -> Option<usize> {
+fn find_speakers(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) -> Option<usize> {
     for (i, line) in talk.lines.iter().enumerate().take(3) {
         if matches!(line.kind, LineKind::Heading { .. }) {
             break;
         }
         let text = doc.slice(&line.span);
-        if let Some(parsed) = ex
-            .speakers
-            .parse(text)
-            .filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name)))
-        {
+        if let Some(parsed) = ex.speakers.parse(text).filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name))) {
             facts.speakers = to_speakers(ex, parsed, line.number);
             return Some(i);
         }
@@ -119,18 +79,11 @@ fn find_speakers(
     None
 }
 
-fn to_speakers(
-    ex: &Extractor,
-    parsed: Vec<super::speakers::SpeakerLine>,
-    line: usize,
-) -> Vec<Speaker> {
+fn to_speakers(ex: &Extractor, parsed: Vec<super::speakers::SpeakerLine>, line: usize) -> Vec<Speaker> {
     parsed
         .into_iter()
         .map(|s| Speaker {
-            organization: s
-                .organization
-                .as_deref()
-                .map(|o| ex.organizations.resolve(o, &ex.ontology, &ex.dictionary)),
+            organization: s.organization.as_deref().map(|o| ex.organizations.resolve(o, &ex.ontology, &ex.dictionary)),
             name: s.name,
             role: s.role,
             line,
@@ -139,28 +92,19 @@ fn to_speakers(
 }
 
 /// Speakers carried by a heading: "Title - Name, Company", "Title (Name, Company)", "Title by Name".
-pub fn speaker_in_heading(
-    ex: &Extractor,
-    title: &str,
-) -> Option<Vec<super::speakers::SpeakerLine>> {
+pub fn speaker_in_heading(ex: &Extractor, title: &str) -> Option<Vec<super::speakers::SpeakerLine>> {
     let candidates = [" — ", " – ", " - ", " by ", " от "];
     for sep in candidates {
         if let Some(at) = title.rfind(sep) {
             let tail = &title[at + sep.len()..];
-            if let Some(s) = ex
-                .speakers
-                .parse(tail)
-                .filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name)))
-            {
+            if let Some(s) = ex.speakers.parse(tail).filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name))) {
                 return Some(s);
             }
         }
     }
     let open = title.rfind('(')?;
     let inner = title[open + 1..].trim_end().strip_suffix(')')?;
-    ex.speakers
-        .parse(inner)
-        .filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name)))
+    ex.speakers.parse(inner).filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name)))
 }
 
 /// Adds hits for the speaker organization's name and short forms.
@@ -170,23 +114,11 @@ fn add_alias_hits(text: &str, aliases: &[(String, OrgRef)], hits: &mut Vec<Hit>)
         let needle = super::dictionary::fold_same_len(alias);
         for (at, _) in folded.match_indices(&needle) {
             let span = at..at + needle.len();
-            let bounded = !folded[..at]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
-                && !folded[span.end..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric);
-            let free = !hits
-                .iter()
-                .any(|h| h.span.start < span.end && span.start < h.span.end);
+            let bounded = !folded[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+                && !folded[span.end..].chars().next().is_some_and(char::is_alphanumeric);
+            let free = !hits.iter().any(|h| h.span.start < span.end && span.start < h.span.end);
             if bounded && free {
-                hits.push(Hit {
-                    kind: Kind::Organization,
-                    concept: usize::MAX,
-                    span,
-                });
+                hits.push(Hit { kind: Kind::Organization, concept: usize::MAX, span });
             }
         }
     }
@@ -196,12 +128,8 @@ fn add_alias_hits(text: &str, aliases: &[(String, OrgRef)], hits: &mut Vec<Hit>)
 fn org_of_hit(ex: &Extractor, text: &str, hit: &Hit, aliases: &[(String, OrgRef)]) -> OrgRef {
     if hit.concept == usize::MAX {
         let surface = super::dictionary::fold_same_len(&text[hit.span.clone()]);
-        let found = aliases
-            .iter()
-            .find(|(a, _)| super::dictionary::fold_same_len(a) == surface);
-        return found
-            .map(|(_, o)| o.clone())
-            .unwrap_or_else(|| aliases[0].1.clone());
+        let found = aliases.iter().find(|(a, _)| super::dictionary::fold_same_len(a) == surface);
+        return found.map(|(_, o)| o.clone()).unwrap_or_else(|| aliases[0].1.clone());
     }
     vocabulary_org(&ex.ontology, hit.concept)
 }
@@ -215,10 +143,7 @@ fn record_mentions(
     facts: &mut TalkFacts,
 ) {
     for h in hits {
-        let mention = Mention {
-            line,
-            surface: text[h.span.clone()].to_string(),
-        };
+        let mention = Mention { line, surface: text[h.span.clone()].to_string() };
         match h.kind {
             Kind::Technology => {
                 let iri = ex.ontology.technologies[h.concept].iri.clone();
@@ -293,14 +218,10 @@ fn line_stances(
 ) {
     let mut last_named: Vec<String> = Vec::new();
     for sentence in sentences(text) {
-        let inside: Vec<&(Range<usize>, String)> = techs
-            .iter()
-            .filter(|(s, _)| sentence.start <= s.start && s.end <= sentence.end)
-            .collect();
-        let local: Vec<Range<usize>> = inside
-            .iter()
-            .map(|(s, _)| s.start - sentence.start..s.end - sentence.start)
-            .collect();
+        let inside: Vec<&(Range<usize>, String)> =
+            techs.iter().filter(|(s, _)| sentence.start <= s.start && s.end <= sentence.end).collect();
+        let local: Vec<Range<usize>> =
+            inside.iter().map(|(s, _)| s.start - sentence.start..s.end - sentence.start).collect();
         let evidence = text[sentence.clone()].to_string();
         let result = ex.cues.analyse(&text[sentence.clone()], &local);
         let push = |iri: &String, stance: Stance, explicit: bool, found: &mut Vec<StanceFact>| {
@@ -309,10 +230,7 @@ fn line_stances(
                 organization,
                 technology: iri.clone(),
                 stance,
-                evidence: vec![Evidence {
-                    line,
-                    text: evidence.clone(),
-                }],
+                evidence: vec![Evidence { line, text: evidence.clone() }],
                 explicit,
             });
         };
@@ -333,37 +251,45 @@ fn line_stances(
     }
 }
 
-/// One stance per (organization, technology): the latest explicit one, else the default, with every
-/// sentence that states that same stance as evidence.
+/// How firmly a stance replaces an earlier one: a later stance wins unless it is weaker ("looked at
+/// X" after "chose X" keeps `adopted`; "dropped X" after "chose X" gives `rejected`).
+fn rank(stance: Stance) -> u8 {
+    match stance {
+        Stance::Evaluated | Stance::Considering => 1,
+        Stance::Uses => 2,
+        Stance::Adopted => 3,
+        Stance::MigratedFrom | Stance::Rejected => 4,
+    }
+}
+
+/// One stance per (organization, technology): the story's last explicit stance that no weaker one
+/// replaced, else the default `uses`; every sentence stating that same stance is its evidence.
 fn resolve(found: Vec<StanceFact>) -> Vec<StanceFact> {
     let mut groups: BTreeMap<(String, String), Vec<StanceFact>> = BTreeMap::new();
     for f in found {
-        groups
-            .entry((f.organization.iri.clone(), f.technology.clone()))
-            .or_default()
-            .push(f);
+        groups.entry((f.organization.iri.clone(), f.technology.clone())).or_default().push(f);
     }
-    let mut out: Vec<StanceFact> = groups
-        .into_values()
-        .filter_map(|facts| {
-            let last = facts
-                .iter()
-                .rev()
-                .find(|f| f.explicit)
-                .or(facts.first())?
-                .clone();
-            let mut evidence: Vec<Evidence> = facts
-                .iter()
-                .filter(|f| f.explicit == last.explicit && f.stance == last.stance)
-                .flat_map(|f| f.evidence.iter().cloned())
-                .collect();
-            evidence.sort();
-            evidence.dedup();
-            Some(StanceFact { evidence, ..last })
-        })
-        .collect();
+    let mut out: Vec<StanceFact> = groups.into_values().filter_map(final_stance).collect();
     out.sort_by_key(|f| f.evidence.first().map(|e| e.line));
     out
+}
+
+fn final_stance(facts: Vec<StanceFact>) -> Option<StanceFact> {
+    let explicit: Vec<&StanceFact> = facts.iter().filter(|f| f.explicit).collect();
+    let chosen = explicit
+        .iter()
+        .copied()
+        .reduce(|kept, next| if rank(next.stance) >= rank(kept.stance) { next } else { kept })
+        .or(facts.first())?
+        .clone();
+    let mut evidence: Vec<Evidence> = facts
+        .iter()
+        .filter(|f| f.explicit == chosen.explicit && f.stance == chosen.stance)
+        .flat_map(|f| f.evidence.iter().cloned())
+        .collect();
+    evidence.sort();
+    evidence.dedup();
+    Some(StanceFact { evidence, ..chosen })
 }
 
 /// Sentence ranges of a line: cut after `.`, `!`, `?` followed by a space, blanks trimmed.
@@ -413,10 +339,7 @@ mod tests {
     fn sentences_are_trimmed_ranges() {
         let t = "Выбрали stolon. Схема на слайде.  Конфиг в etcd";
         let got: Vec<&str> = sentences(t).into_iter().map(|r| &t[r]).collect();
-        assert_eq!(
-            got,
-            vec!["Выбрали stolon.", "Схема на слайде.", "Конфиг в etcd"]
-        );
+        assert_eq!(got, vec!["Выбрали stolon.", "Схема на слайде.", "Конфиг в etcd"]);
     }
 
     #[test]

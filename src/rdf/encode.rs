@@ -27,8 +27,7 @@ struct Writer {
 
 impl Writer {
     fn add(&mut self, s: &str, p: &str, o: impl Into<Term>) {
-        self.quads
-            .push(Quad::new(node(s), node(p), o, self.graph.clone()));
+        self.quads.push(Quad::new(node(s), node(p), o, self.graph.clone()));
     }
     fn link(&mut self, s: &str, p: &str, o: &str) {
         self.add(s, p, node(o));
@@ -45,10 +44,7 @@ fn node(iri: &str) -> NamedNode {
 /// The quads of one notes file's graph, sorted and without duplicates.
 pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> Vec<Quad> {
     let notes = iri::notes(&file.path);
-    let mut w = Writer {
-        graph: GraphName::NamedNode(node(&notes)),
-        quads: Vec::new(),
-    };
+    let mut w = Writer { graph: GraphName::NamedNode(node(&notes)), quads: Vec::new() };
     w.link(&notes, rdf::TYPE.as_str(), &TG.iri("NotesFile"));
     w.text(&notes, &TG.iri("path"), &file.path);
     w.text(&notes, &TG.iri("sha256"), &file.sha256);
@@ -64,15 +60,7 @@ pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> 
         titles_seen.push(talk.title.clone());
         let n = titles_seen.iter().filter(|t| **t == talk.title).count();
         let t = iri::talk(&file.path, &talk.title, n);
-        encode_talk(
-            &mut w,
-            talk,
-            &t,
-            &notes,
-            event.as_deref(),
-            ontology,
-            &mut described,
-        );
+        encode_talk(&mut w, talk, &t, &notes, event.as_deref(), ontology, &mut described);
     }
     let mut quads = w.quads;
     quads.sort_by_cached_key(|q| q.to_string());
@@ -92,11 +80,7 @@ fn encode_talk(
     w.link(t, rdf::TYPE.as_str(), &TG.iri("Talk"));
     w.text(t, &TG.iri("title"), &talk.title);
     w.link(t, &TG.iri("notesFile"), notes);
-    w.add(
-        t,
-        &TG.iri("line"),
-        Literal::new_typed_literal(talk.line.to_string(), node(&XSD.iri("integer"))),
-    );
+    w.add(t, &TG.iri("line"), Literal::new_typed_literal(talk.line.to_string(), node(&XSD.iri("integer"))));
     if let Some(e) = event {
         w.link(t, &TG.iri("event"), e);
         w.link(e, &SCHEMA.iri("subEvent"), t);
@@ -114,13 +98,15 @@ fn encode_talk(
             describe_org(w, org, described);
         }
     }
-    for org in talk.organizations.keys() {
+    for (org, mentions) in &talk.organizations {
         w.link(t, &TG.iri("mentions"), &org.iri);
         describe_org(w, org, described);
+        surface_labels(w, &org.iri, mentions);
     }
-    for tech in talk.technologies.keys() {
+    for (tech, mentions) in &talk.technologies {
         w.link(t, &TG.iri("mentions"), tech);
         describe_tech(w, tech, ontology, described);
+        surface_labels(w, tech, mentions);
     }
     for s in &talk.stances {
         let kind = TG.iri(s.stance.local_name());
@@ -142,6 +128,13 @@ fn encode_talk(
     }
 }
 
+/// The forms a name was written in, as `skos:altLabel`s (the graph shows "pgsql" and "постгрес" too).
+fn surface_labels(w: &mut Writer, iri: &str, mentions: &[crate::extract::Mention]) {
+    for m in mentions {
+        w.text(iri, &SKOS.iri("altLabel"), &m.surface);
+    }
+}
+
 fn integer(n: usize) -> Literal {
     Literal::new_typed_literal(n.to_string(), node(&XSD.iri("integer")))
 }
@@ -154,12 +147,7 @@ fn describe_org(w: &mut Writer, org: &OrgRef, described: &mut BTreeSet<String>) 
     }
 }
 
-fn describe_tech(
-    w: &mut Writer,
-    tech: &str,
-    ontology: &Ontology,
-    described: &mut BTreeSet<String>,
-) {
+fn describe_tech(w: &mut Writer, tech: &str, ontology: &Ontology, described: &mut BTreeSet<String>) {
     if !described.insert(tech.to_string()) {
         return;
     }

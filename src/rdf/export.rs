@@ -18,22 +18,15 @@ pub struct Scope {
 
 /// Writes the store in `format`.
 pub fn write(store: &Store, format: RdfFormat, scope: Scope, out: &mut dyn Write) -> Result<()> {
-    let mut quads: Vec<Quad> = store
-        .iter()
-        .filter(|q| q.as_ref().map_or(true, |q| keep(&q.graph_name, scope)))
-        .collect::<Result<_, _>>()?;
+    let mut quads: Vec<Quad> =
+        store.iter().filter(|q| q.as_ref().map_or(true, |q| keep(&q.graph_name, scope))).collect::<Result<_, _>>()?;
     if !format.supports_datasets() {
         for q in &mut quads {
             q.graph_name = GraphName::DefaultGraph;
         }
     }
     quads.sort_by_cached_key(|q| {
-        (
-            q.graph_name.to_string(),
-            q.subject.to_string(),
-            q.predicate.to_string(),
-            q.object.to_string(),
-        )
+        (q.graph_name.to_string(), q.subject.to_string(), q.predicate.to_string(), q.object.to_string())
     });
     quads.dedup();
     let mut serializer = RdfSerializer::from_format(format);

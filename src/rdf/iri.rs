@@ -11,11 +11,7 @@ pub fn notes(path: &str) -> String {
 
 /// The IRI of a talk: its file and its title (`-2`, `-3` for repeated titles in one file).
 pub fn talk(path: &str, title: &str, occurrence: usize) -> String {
-    let suffix = if occurrence > 1 {
-        format!("-{occurrence}")
-    } else {
-        String::new()
-    };
+    let suffix = if occurrence > 1 { format!("-{occurrence}") } else { String::new() };
     id::TALK.iri(&format!("{}/{}{}", path_slug(path), slug(title), suffix))
 }
 
@@ -53,10 +49,7 @@ mod tests {
 
     #[test]
     fn iris_are_readable_and_stable() {
-        assert_eq!(
-            person("Егор Баяндин"),
-            "https://talkgraph.dev/id/person/egor-bayandin"
-        );
+        assert_eq!(person("Егор Баяндин"), "https://talkgraph.dev/id/person/egor-bayandin");
         assert_eq!(
             talk("2018/day one.md", "Kafka в проде", 2),
             "https://talkgraph.dev/id/talk/2018/day-one-md/kafka-v-prode-2"
@@ -66,11 +59,7 @@ mod tests {
 
     #[test]
     fn minted_iris_parse() {
-        for iri in [
-            person("Zoë O'Neil"),
-            talk("x/y.md", "«Кит» & co", 1),
-            event("HighLoad++ 2018"),
-        ] {
+        for iri in [person("Zoë O'Neil"), talk("x/y.md", "«Кит» & co", 1), event("HighLoad++ 2018")] {
             assert!(oxigraph::model::NamedNode::new(&iri).is_ok(), "{iri}");
         }
     }

@@ -23,104 +23,47 @@ impl Namespace {
 }
 
 /// The talkgraph vocabulary (classes and properties).
-pub const TG: Namespace = Namespace {
-    prefix: "tg",
-    base: "https://talkgraph.dev/ontology#",
-};
+pub const TG: Namespace = Namespace { prefix: "tg", base: "https://talkgraph.dev/ontology#" };
 /// SKOS, for technology and organization labels.
-pub const SKOS: Namespace = Namespace {
-    prefix: "skos",
-    base: "http://www.w3.org/2004/02/skos/core#",
-};
+pub const SKOS: Namespace = Namespace { prefix: "skos", base: "http://www.w3.org/2004/02/skos/core#" };
 /// RDF itself.
-pub const RDF: Namespace = Namespace {
-    prefix: "rdf",
-    base: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-};
+pub const RDF: Namespace = Namespace { prefix: "rdf", base: "http://www.w3.org/1999/02/22-rdf-syntax-ns#" };
 /// RDF Schema.
-pub const RDFS: Namespace = Namespace {
-    prefix: "rdfs",
-    base: "http://www.w3.org/2000/01/rdf-schema#",
-};
+pub const RDFS: Namespace = Namespace { prefix: "rdfs", base: "http://www.w3.org/2000/01/rdf-schema#" };
 /// XML Schema datatypes.
-pub const XSD: Namespace = Namespace {
-    prefix: "xsd",
-    base: "http://www.w3.org/2001/XMLSchema#",
-};
+pub const XSD: Namespace = Namespace { prefix: "xsd", base: "http://www.w3.org/2001/XMLSchema#" };
 /// PROV-O.
-pub const PROV: Namespace = Namespace {
-    prefix: "prov",
-    base: "http://www.w3.org/ns/prov#",
-};
+pub const PROV: Namespace = Namespace { prefix: "prov", base: "http://www.w3.org/ns/prov#" };
 /// schema.org.
-pub const SCHEMA: Namespace = Namespace {
-    prefix: "schema",
-    base: "https://schema.org/",
-};
+pub const SCHEMA: Namespace = Namespace { prefix: "schema", base: "https://schema.org/" };
 /// OWL.
-pub const OWL: Namespace = Namespace {
-    prefix: "owl",
-    base: "http://www.w3.org/2002/07/owl#",
-};
+pub const OWL: Namespace = Namespace { prefix: "owl", base: "http://www.w3.org/2002/07/owl#" };
 /// Dublin Core terms.
-pub const DCTERMS: Namespace = Namespace {
-    prefix: "dcterms",
-    base: "http://purl.org/dc/terms/",
-};
+pub const DCTERMS: Namespace = Namespace { prefix: "dcterms", base: "http://purl.org/dc/terms/" };
 /// Web Annotation.
-pub const OA: Namespace = Namespace {
-    prefix: "oa",
-    base: "http://www.w3.org/ns/oa#",
-};
+pub const OA: Namespace = Namespace { prefix: "oa", base: "http://www.w3.org/ns/oa#" };
 
 /// Instance namespaces: one per kind of node talkgraph mints.
 pub mod id {
     use super::Namespace;
     /// Talks: `talk:<notes-file>/<title>`.
-    pub const TALK: Namespace = Namespace {
-        prefix: "talk",
-        base: "https://talkgraph.dev/id/talk/",
-    };
+    pub const TALK: Namespace = Namespace { prefix: "talk", base: "https://talkgraph.dev/id/talk/" };
     /// People, by name.
-    pub const PERSON: Namespace = Namespace {
-        prefix: "person",
-        base: "https://talkgraph.dev/id/person/",
-    };
+    pub const PERSON: Namespace = Namespace { prefix: "person", base: "https://talkgraph.dev/id/person/" };
     /// Organizations, by vocabulary entry or name.
-    pub const ORG: Namespace = Namespace {
-        prefix: "org",
-        base: "https://talkgraph.dev/id/organization/",
-    };
+    pub const ORG: Namespace = Namespace { prefix: "org", base: "https://talkgraph.dev/id/organization/" };
     /// Technologies of the vocabulary.
-    pub const TECH: Namespace = Namespace {
-        prefix: "tech",
-        base: "https://talkgraph.dev/id/technology/",
-    };
+    pub const TECH: Namespace = Namespace { prefix: "tech", base: "https://talkgraph.dev/id/technology/" };
     /// Technology categories.
-    pub const CATEGORY: Namespace = Namespace {
-        prefix: "cat",
-        base: "https://talkgraph.dev/id/category/",
-    };
+    pub const CATEGORY: Namespace = Namespace { prefix: "cat", base: "https://talkgraph.dev/id/category/" };
     /// Qualified stance nodes.
-    pub const STANCE: Namespace = Namespace {
-        prefix: "stance",
-        base: "https://talkgraph.dev/id/stance/",
-    };
+    pub const STANCE: Namespace = Namespace { prefix: "stance", base: "https://talkgraph.dev/id/stance/" };
     /// Notes files; also the names of their graphs.
-    pub const NOTES: Namespace = Namespace {
-        prefix: "notes",
-        base: "https://talkgraph.dev/id/notes/",
-    };
+    pub const NOTES: Namespace = Namespace { prefix: "notes", base: "https://talkgraph.dev/id/notes/" };
     /// Events (conferences).
-    pub const EVENT: Namespace = Namespace {
-        prefix: "event",
-        base: "https://talkgraph.dev/id/event/",
-    };
+    pub const EVENT: Namespace = Namespace { prefix: "event", base: "https://talkgraph.dev/id/event/" };
     /// Technology candidates not in the vocabulary.
-    pub const CANDIDATE: Namespace = Namespace {
-        prefix: "candidate",
-        base: "https://talkgraph.dev/id/candidate/",
-    };
+    pub const CANDIDATE: Namespace = Namespace { prefix: "candidate", base: "https://talkgraph.dev/id/candidate/" };
 }
 
 /// The graph that holds the ontology itself inside the store.
@@ -149,10 +92,7 @@ pub const PREFIXES: [Namespace; 20] = [
     id::NOTES,
     id::EVENT,
     id::CANDIDATE,
-    Namespace {
-        prefix: "graph",
-        base: "https://talkgraph.dev/graph/",
-    },
+    Namespace { prefix: "graph", base: "https://talkgraph.dev/graph/" },
 ];
 
 /// The talkgraph terms code writes or reads: each must be declared in `ontology/talkgraph.ttl`.
@@ -201,10 +141,7 @@ mod tests {
         let ttl = include_str!("../../ontology/talkgraph.ttl");
         for term in TG_TERMS {
             let declared = format!("\ntg:{term} a owl:");
-            assert!(
-                ttl.contains(&declared),
-                "tg:{term} is not declared in ontology/talkgraph.ttl"
-            );
+            assert!(ttl.contains(&declared), "tg:{term} is not declared in ontology/talkgraph.ttl");
         }
     }
 

@@ -20,11 +20,7 @@ pub fn talkgraph(store: &Path) -> Command {
 /// Runs the binary and returns its standard output, failing the test on a non-zero exit.
 pub fn run_ok(store: &Path, args: &[&str]) -> String {
     let out = talkgraph(store).args(args).output().expect("runs");
-    assert!(
-        out.status.success(),
-        "talkgraph {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "talkgraph {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
