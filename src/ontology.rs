@@ -21,6 +21,15 @@ pub const SOURCES: [(&str, &str); 5] = [
     ("lexicon.ttl", include_str!("../ontology/lexicon.ttl")),
 ];
 
+/// The version of the built-in ontology: SHA-256 of its texts (cheap: no parsing).
+pub fn version() -> String {
+    let mut hasher = Sha256::new();
+    for (_, ttl) in SOURCES {
+        hasher.update(ttl.as_bytes());
+    }
+    format!("{:x}", hasher.finalize())
+}
+
 /// A failure to read the ontology.
 #[derive(Debug, Error)]
 pub enum OntologyError {

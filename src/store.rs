@@ -143,7 +143,15 @@ pub struct SyncOptions<'a> {
 }
 
 /// Brings the store up to date with the notes files under `roots`.
-pub fn sync(store: &Store, roots: &[PathBuf], extractor: &Extractor, options: &SyncOptions<'_>) -> Result<SyncReport> {
+///
+/// `extractor` is called only when something must be extracted, so a store that is already current
+/// answers without compiling the dictionary.
+pub fn sync(
+    store: &Store,
+    roots: &[PathBuf],
+    extractor: &dyn Fn() -> Result<&'static Extractor>,
+    options: &SyncOptions<'_>,
+) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     ensure_ontology(store, extractor, &mut report)?;
     let listing = corpus::list(roots);
@@ -159,12 +167,18 @@ pub fn sync(store: &Store, roots: &[PathBuf], extractor: &Extractor, options: &S
             Err(e) => report.warnings.push(format!("{}: {e}", file.path.display())),
         }
     }
+    if todo.is_empty()
+        && (!options.remove_missing || known.keys().all(|p| listing.files.iter().any(|f| f.relative == *p)))
+    {
+        return Ok(report);
+    }
+    let extractor = if todo.is_empty() { None } else { Some(extractor()?) };
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = todo.len();
     let results: Vec<FileOutcome> = todo
         .into_par_iter()
         .map(|(file, bytes)| {
-            let outcome = process(file, bytes, extractor);
+            let outcome = process(file, bytes, extractor.expect("extractor built when files are to do"));
             (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
             outcome
         })
@@ -243,13 +257,17 @@ pub const BUILD: &str = env!("TALKGRAPH_FINGERPRINT");
 
 /// Loads the ontology graph when the store was built by another talkgraph or ontology version; the notes
 /// graphs of such a store are dropped, so every file is extracted again by this version.
-fn ensure_ontology(store: &Store, extractor: &Extractor, report: &mut SyncReport) -> Result<()> {
-    let ontology = extractor.ontology();
-    let same_ontology = meta(store, "ontologyVersion")?.as_deref() == Some(ontology.version.as_str());
+fn ensure_ontology(
+    store: &Store,
+    extractor: &dyn Fn() -> Result<&'static Extractor>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let same_ontology = meta(store, "ontologyVersion")?.as_deref() == Some(crate::ontology::version().as_str());
     let same_build = meta(store, "talkgraphVersion")?.as_deref() == Some(BUILD);
     if same_ontology && same_build {
         return Ok(());
     }
+    let ontology = extractor()?.ontology();
     let graph = GraphName::NamedNode(NamedNode::new_unchecked(ONTOLOGY_GRAPH));
     let mut tx = store.start_transaction()?;
     tx.clear_graph(graph.as_ref())?;
@@ -269,6 +287,9 @@ fn ensure_ontology(store: &Store, extractor: &Extractor, report: &mut SyncReport
 /// Records the corpus roots the store follows.
 pub fn set_roots(store: &Store, roots: &[PathBuf]) -> Result<()> {
     let joined = roots.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join("\n");
+    if meta(store, "sourceRoots")?.as_deref() == Some(joined.as_str()) {
+        return Ok(());
+    }
     let mut tx = store.start_transaction()?;
     set_meta(&mut tx, store, "sourceRoots", &joined)?;
     tx.commit()?;

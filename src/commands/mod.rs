@@ -16,6 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::store::Store;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// The store folder used when `--store` is not given.
 pub const DEFAULT_STORE: &str = ".talkgraph";
@@ -31,9 +32,15 @@ pub fn location(cli: &Cli) -> Location {
     }
 }
 
-/// The extractor for the built-in ontology.
-pub fn extractor() -> Result<Extractor> {
-    Ok(Extractor::new(Ontology::builtin()?))
+static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
+
+/// The extractor for the built-in ontology, compiled on first use and kept for the process.
+pub fn extractor() -> Result<&'static Extractor> {
+    if let Some(e) = EXTRACTOR.get() {
+        return Ok(e);
+    }
+    let built = Extractor::new(Ontology::builtin()?);
+    Ok(EXTRACTOR.get_or_init(|| built))
 }
 
 /// Opens the store and brings it up to date with `paths` (or the roots it follows, or `notes/`).
@@ -56,7 +63,6 @@ pub fn roots_for(store: &Store, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// Syncs the store with the roots, showing a progress bar on a terminal.
 pub fn sync(store: &Store, roots: &[PathBuf], remove_missing: bool) -> Result<SyncReport> {
-    let extractor = extractor()?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(

@@ -2,6 +2,7 @@
 
 use super::open_current;
 use crate::cli::{Cli, NotesArgs};
+use crate::ontology::Stance;
 use crate::rdf::vocab::{TG, id};
 use crate::sparql::{self, QueryText};
 use anyhow::Result;
@@ -12,19 +13,34 @@ use std::io::Write;
 /// Runs `stats`.
 pub fn run(cli: &Cli, args: &NotesArgs, out: &mut dyn Write) -> Result<()> {
     let (store, _) = open_current(cli, &args.paths)?;
+    let in_notes = format!("FILTER(STRSTARTS(STR(?g), \"{}\"))", id::NOTES.base);
+    let of_type = |class: &str| {
+        format!("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH ?g {{ ?x a <{}> }} {in_notes} }}", TG.iri(class))
+    };
+    let stance_props: Vec<String> = Stance::ALL.iter().map(|s| format!("<{}>", TG.iri(s.local_name()))).collect();
     let counts = [
-        ("notes files", format!("?x a <{}>", TG.iri("NotesFile"))),
-        ("talks", format!("?x a <{}>", TG.iri("Talk"))),
-        ("speakers", format!("?t <{}> ?x", TG.iri("speaker"))),
-        ("organizations", format!("?x a <{}>", TG.iri("Organization"))),
-        ("technologies", format!("?x a <{}>", TG.iri("Technology"))),
-        ("stances", format!("?x a <{}>", TG.iri("Stance"))),
+        ("notes files", of_type("NotesFile")),
+        ("talks", of_type("Talk")),
+        (
+            "speakers",
+            format!(
+                "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH ?g {{ ?t <{}> ?x }} {in_notes} }}",
+                TG.iri("speaker")
+            ),
+        ),
+        ("organizations", of_type("Organization")),
+        ("technologies", of_type("Technology")),
+        (
+            "stances",
+            format!(
+                "SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?o ?p ?t WHERE {{ GRAPH ?g {{ ?o ?p ?t }} \
+                 VALUES ?p {{ {} }} {in_notes} }} }}",
+                stance_props.join(" ")
+            ),
+        ),
+        ("stance evidence lines", of_type("Stance")),
     ];
-    for (label, pattern) in counts {
-        let text = format!(
-            "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} FILTER(STRSTARTS(STR(?g), \"{}\")) }}",
-            id::NOTES.base
-        );
+    for (label, text) in counts {
         writeln!(out, "{label:<24} {}", count(&store, &text)?)?;
     }
     writeln!(out, "{:<24} {}", "triples (quads)", store.len()?)?;

@@ -145,7 +145,10 @@ impl Dictionary {
         let capitalised_inside = surface.chars().next().is_some_and(char::is_uppercase)
             && !text::is_cyrillic(surface)
             && before.chars().next_back().is_some_and(|c| !matches!(c, '.' | '!' | '?' | '-' | ':' | '*'));
-        after_preposition || capitalised_inside || lone_latin_in_russian(text, span) || next_to_technology(text, span, others)
+        after_preposition
+            || capitalised_inside
+            || lone_latin_in_russian(text, span)
+            || next_to_technology(text, span, others)
     }
 }
 
