@@ -30,7 +30,7 @@ fn main() -> anyhow::Result<()> {
     let source = talkgraph::document::SourceFile { path: path.clone(), text };
     let doc = talkgraph::document::parse(source, &extractor);
     for talk in extractor.extract(&doc).talks {
-        println!("\n# {}", talk.title);
+        println!("\n# {}", talk.title.as_deref().unwrap_or("(untitled)"));
         for s in &talk.stances {
             let lines: Vec<String> = s.evidence.iter().map(|e| e.line.to_string()).collect();
             println!(

@@ -59,11 +59,13 @@ pub struct Line {
     pub section: Option<usize>,
 }
 
-/// One talk: its heading and the lines under it up to the next talk.
+/// One talk: its heading (none for a talk a prose paragraph introduces) and its lines up to the next talk.
 #[derive(Debug, Clone)]
 pub struct Talk {
-    /// The talk's heading.
-    pub heading: Heading,
+    /// The talk's heading, when the notes give the talk one.
+    pub heading: Option<Heading>,
+    /// 1-based line where the talk starts (its heading, or the paragraph naming its speaker).
+    pub line: usize,
     /// The content lines, in order (blank lines and code blocks left out).
     pub lines: Vec<Line>,
     /// Headings below the talk's level inside it.

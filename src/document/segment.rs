@@ -14,12 +14,14 @@ pub trait TalkRules {
     fn is_speaker_line(&self, line: &str) -> bool;
     /// True when the heading itself carries the speaker ("Title — Name, Company").
     fn heading_has_speaker(&self, title: &str) -> bool;
+    /// True when a prose line introduces a talk by its speaker ("Имя из Компании рассказал о …").
+    fn is_prose_speaker(&self, line: &str) -> bool;
 }
 
 /// Splits the outline into the document title and the talks.
 pub fn segment(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> (Option<Heading>, Vec<Talk>) {
     let Some(level) = talk_level(text, outline, rules) else {
-        return (None, Vec::new());
+        return (None, prose_talks(text, outline, rules));
     };
     let is_talk = |h: &Heading| h.level == level && !rules.is_section_heading(&h.text);
     let title = outline.headings.iter().find(|h| h.level < level).cloned();
@@ -30,7 +32,7 @@ pub fn segment(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> 
         let current = if open { talks.last_mut() } else { None };
         match heading {
             Some(h) if is_talk(h) => {
-                talks.push(Talk { heading: h.clone(), lines: Vec::new(), sections: Vec::new() });
+                talks.push(Talk { heading: Some(h.clone()), line: h.line, lines: Vec::new(), sections: Vec::new() });
                 open = true;
             }
             // A day or track heading above the talk level closes the current talk.
@@ -39,7 +41,35 @@ pub fn segment(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> 
             None => push_line(current, line),
         }
     }
+    if is_prose_report(text, outline, &talks, rules) {
+        let title = outline.headings.first().filter(|h| h.level <= level).cloned();
+        return (title, prose_talks(text, outline, rules));
+    }
     (title, talks)
+}
+
+/// A report whose talks are paragraphs naming their speakers, under at most one heading.
+fn is_prose_report(text: &str, outline: &MarkdownOutline, talks: &[Talk], rules: &dyn TalkRules) -> bool {
+    let heading_has_speaker =
+        talks.iter().any(|t| t.heading.as_ref().is_some_and(|h| has_speaker(text, outline, h, rules)));
+    talks.len() <= 1
+        && !heading_has_speaker
+        && outline.lines.iter().any(|l| rules.is_prose_speaker(&text[l.span.clone()]))
+}
+
+/// Talks of a prose report: each paragraph naming a speaker opens one.
+fn prose_talks(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Vec<Talk> {
+    let mut talks: Vec<Talk> = Vec::new();
+    for line in &outline.lines {
+        if matches!(line.kind, LineKind::Heading { .. }) && talks.is_empty() {
+            continue;
+        }
+        if rules.is_prose_speaker(&text[line.span.clone()]) {
+            talks.push(Talk { heading: None, line: line.number, lines: Vec::new(), sections: Vec::new() });
+        }
+        push_line(talks.last_mut(), line);
+    }
+    talks
 }
 
 fn push_section(talk: Option<&mut Talk>, heading: &Heading, line: &Line) {
@@ -104,11 +134,14 @@ mod tests {
         fn heading_has_speaker(&self, _: &str) -> bool {
             false
         }
+        fn is_prose_speaker(&self, line: &str) -> bool {
+            line.contains(" talked ")
+        }
     }
 
     fn titles(text: &str) -> (Option<String>, Vec<String>) {
         let (title, talks) = segment(text, &outline(text), &Rules);
-        (title.map(|h| h.text), talks.into_iter().map(|t| t.heading.text).collect())
+        (title.map(|h| h.text), talks.into_iter().map(|t| t.heading.map(|h| h.text).unwrap_or_default()).collect())
     }
 
     #[test]
@@ -127,6 +160,16 @@ mod tests {
     fn h2_talks_without_speaker_lines() {
         let text = "# Conf\n## A\ntext\n## B\ntext\n## Вопросы\n";
         assert_eq!(titles(text).1, vec!["A".to_string(), "B".to_string()]);
+    }
+
+    #[test]
+    fn prose_paragraphs_open_talks() {
+        let text = "# Report\n\nJane Roe talked about Kafka.\nMore on Kafka.\n\nJohn Doe talked about Go.\n";
+        let (title, talks) = segment(text, &outline(text), &Rules);
+        assert_eq!(title.map(|h| h.text), Some("Report".to_string()));
+        assert_eq!(talks.len(), 2);
+        assert!(talks.iter().all(|t| t.heading.is_none()));
+        assert_eq!(talks[0].lines.len(), 2);
     }
 
     #[test]

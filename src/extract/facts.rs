@@ -73,9 +73,9 @@ pub struct Candidate {
 /// Everything read from one talk.
 #[derive(Debug, Clone, Default)]
 pub struct TalkFacts {
-    /// The title as written in the heading.
-    pub title: String,
-    /// The heading's line.
+    /// The title as written in the heading (without a speaker part); none for a talk without heading.
+    pub title: Option<String>,
+    /// The line where the talk starts.
     pub line: usize,
     /// The speakers.
     pub speakers: Vec<Speaker>,

@@ -83,4 +83,8 @@ impl TalkRules for Extractor {
     fn heading_has_speaker(&self, title: &str) -> bool {
         talk::speaker_in_heading(self, title).is_some()
     }
+
+    fn is_prose_speaker(&self, line: &str) -> bool {
+        self.speakers.parse_prose(line).is_some_and(|s| !self.is_known_name(&s.name))
+    }
 }

@@ -26,6 +26,8 @@ pub struct SpeakerRules {
     markers: PhraseSet<()>,
     roles: PhraseSet<()>,
     particles: PhraseSet<()>,
+    talk_verbs: PhraseSet<()>,
+    affiliations: PhraseSet<()>,
 }
 
 impl SpeakerRules {
@@ -36,7 +38,46 @@ impl SpeakerRules {
             markers: set(&lexicon.speaker_markers),
             roles: set(&lexicon.role_words),
             particles: set(&lexicon.name_particles),
+            talk_verbs: set(&lexicon.talk_verbs),
+            affiliations: set(&lexicon.affiliation_markers),
         }
+    }
+
+    /// The speaker a prose line introduces: "Иван Петров из Тинькофф рассказал о …",
+    /// "Jane Doe from Shopify talked about …", "Next, Raj Patel (Stripe) presented …".
+    pub fn parse_prose(&self, line: &str) -> Option<SpeakerLine> {
+        let line = clean_markup(line);
+        let toks = super::phrases::tokens(&line, 0);
+        let verb = (0..toks.len().min(14)).find(|&i| self.talk_verbs.match_at(&toks, i).is_some())?;
+        let before = line[..toks[verb].span.start].trim_end().trim_end_matches(',').trim_end();
+        if let Some(open) = before.rfind('(').filter(|_| before.ends_with(')')) {
+            let org = before[open + 1..before.len() - 1].trim();
+            let name = self.trailing_name(&before[..open])?;
+            return Some(SpeakerLine {
+                name,
+                role: None,
+                organization: Some(org.to_string()).filter(|o| !o.is_empty()),
+            });
+        }
+        let marker = (1..verb).rev().find(|&i| self.affiliations.match_at(&toks, i).is_some_and(|(n, _)| i + n < verb));
+        if let Some(m) = marker {
+            let org = line[toks[m + 1].span.start..toks[verb - 1].span.end].trim();
+            let name = self.trailing_name(&line[..toks[m].span.start])?;
+            let capitalised = org.chars().next().is_some_and(|c| c.is_uppercase() || c == '«' || c == '"');
+            return capitalised.then(|| SpeakerLine { name, role: None, organization: Some(org.to_string()) });
+        }
+        let name = self.trailing_name(before)?;
+        Some(SpeakerLine { name, role: None, organization: None })
+    }
+
+    /// The personal name (two or three words) that ends a text.
+    fn trailing_name(&self, text: &str) -> Option<String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        (2..=3.min(words.len())).rev().find_map(|n| {
+            let candidate = words[words.len() - n..].join(" ");
+            let candidate = candidate.trim_matches(|c: char| !c.is_alphabetic()).to_string();
+            self.is_name(&candidate).then_some(candidate)
+        })
     }
 
     /// The speakers a line names, or None when it is not a speaker line.
@@ -53,6 +94,13 @@ impl SpeakerRules {
         let consumed = names.iter().map(|(_, from)| from + 1).max().unwrap_or(0);
         let (roles, organization) = self.roles_and_org(&parts[consumed..]);
         Some(assign(names.into_iter().map(|(n, _)| n).collect(), roles, organization))
+    }
+
+    /// True for a line that is only a speaker marker ("Speakers:", "Докладчики:") before a list of them.
+    pub fn is_marker_only(&self, line: &str) -> bool {
+        let t = clean_markup(line);
+        let t = t.trim().trim_end_matches([':', '—', '-']).trim();
+        self.markers.is_whole(t)
     }
 
     /// Removes a leading "Спикер:", "Speakers:", "by" and the like; says whether one was there.
@@ -187,7 +235,7 @@ fn split_parts(line: &str) -> Vec<String> {
         match c {
             '(' => depth += 1,
             ')' => depth -= 1,
-            ',' | ';' | '|' if depth <= 0 => {
+            ',' | ';' | '|' | ':' if depth <= 0 => {
                 parts.push(std::mem::take(&mut current));
                 continue;
             }
@@ -286,6 +334,36 @@ mod tests {
         assert_eq!(
             parse("*by John Smith*, [Globex](https://globex.example)"),
             Some(one("John Smith", None, Some("Globex")))
+        );
+    }
+
+    fn prose(line: &str) -> Option<(String, Option<String>)> {
+        let rules = SpeakerRules::new(&Ontology::builtin().unwrap().lexicon);
+        rules.parse_prose(line).map(|s| (s.name, s.organization))
+    }
+
+    #[test]
+    fn prose_names_speaker_and_company() {
+        assert_eq!(
+            prose("Иван Петров из Тинькофф рассказал о Kafka."),
+            Some(("Иван Петров".into(), Some("Тинькофф".into())))
+        );
+        assert_eq!(
+            prose("Jane Doe from Shopify talked about Vitess."),
+            Some(("Jane Doe".into(), Some("Shopify".into())))
+        );
+        assert_eq!(
+            prose("Next, Raj Patel (Stripe) presented the ledger."),
+            Some(("Raj Patel".into(), Some("Stripe".into())))
+        );
+        assert_eq!(prose("Мы рассказали о проблемах."), None);
+    }
+
+    #[test]
+    fn handle_role_company_after_marker() {
+        assert_eq!(
+            parse("Speaker(s): + Ann Lee (@annlee): Staff Engineer, Grab"),
+            Some(one("Ann Lee", Some("Staff Engineer"), Some("Grab")))
         );
     }
 

@@ -23,22 +23,27 @@ struct Context {
 
 /// Reads one talk.
 pub fn extract_talk(ex: &Extractor, doc: &NoteDocument, talk: &Talk, diagnostics: &mut Vec<Diagnostic>) -> TalkFacts {
-    let mut facts = TalkFacts { title: talk.heading.text.clone(), line: talk.heading.line, ..TalkFacts::default() };
-    let speaker_line = find_speakers(ex, doc, talk, &mut facts);
+    let title = talk.heading.as_ref().map(|h| h.text.clone());
+    let mut facts = TalkFacts { title, line: talk.line, ..TalkFacts::default() };
+    let speaker_lines = find_speakers(ex, doc, talk, &mut facts);
     if facts.speakers.is_empty() {
         diagnostics.push(Diagnostic {
             path: doc.path.clone(),
-            line: talk.heading.line,
-            message: format!("talk {:?} has no speaker line", talk.heading.text),
+            line: talk.line,
+            message: format!("talk {:?} has no speaker line", facts.title.as_deref().unwrap_or("")),
         });
     }
     let speaker_org = facts.speakers.iter().find_map(|s| s.organization.clone());
-    let aliases: Vec<(String, OrgRef)> =
-        speaker_org.iter().flat_map(|o| short_forms(&o.name).into_iter().map(move |f| (f, o.clone()))).collect();
+    let aliases: Vec<(String, OrgRef)> = facts
+        .speakers
+        .iter()
+        .filter_map(|s| s.organization.clone())
+        .flat_map(|o| short_forms(&o.name).into_iter().map(move |f| (f, o.clone())))
+        .collect();
     let mut ctx = Context { org: speaker_org.clone(), inherited: None };
     let mut found: Vec<StanceFact> = Vec::new();
     for (i, line) in talk.lines.iter().enumerate() {
-        if Some(i) == speaker_line {
+        if speaker_lines.contains(&i) {
             continue;
         }
         let text = doc.slice(&line.span);
@@ -61,22 +66,41 @@ pub fn extract_talk(ex: &Extractor, doc: &NoteDocument, talk: &Talk, diagnostics
     facts
 }
 
-/// Finds the speaker line among the first lines (or the heading); returns its index in `talk.lines`.
-fn find_speakers(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) -> Option<usize> {
-    for (i, line) in talk.lines.iter().enumerate().take(3) {
+/// Finds the speakers: the speaker lines right under the heading (one or several), else the heading
+/// itself ("Title — Name, Company", whose title then loses the speaker part), else a prose line naming
+/// the speaker. Returns the indices in `talk.lines` of the lines that only name speakers.
+fn find_speakers(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) -> Vec<usize> {
+    let mut used = Vec::new();
+    for (i, line) in talk.lines.iter().enumerate().take(6) {
         if matches!(line.kind, LineKind::Heading { .. }) {
             break;
         }
         let text = doc.slice(&line.span);
-        if let Some(parsed) = ex.speakers.parse(text).filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name))) {
-            facts.speakers = to_speakers(ex, parsed, line.number);
-            return Some(i);
+        match ex.speakers.parse(text).filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name))) {
+            Some(parsed) => {
+                facts.speakers.extend(to_speakers(ex, parsed, line.number));
+                used.push(i);
+            }
+            None if ex.speakers.is_marker_only(text) && used.is_empty() => used.push(i),
+            None if !facts.speakers.is_empty() || i >= 2 => break,
+            None => {}
         }
     }
-    if let Some(parsed) = speaker_in_heading(ex, &talk.heading.text) {
-        facts.speakers = to_speakers(ex, parsed, talk.heading.line);
+    if !facts.speakers.is_empty() {
+        return used;
     }
-    None
+    if let Some(heading) = &talk.heading
+        && let Some((title, parsed)) = speaker_in_heading(ex, &heading.text)
+    {
+        facts.title = Some(title);
+        facts.speakers = to_speakers(ex, parsed, heading.line);
+        return Vec::new();
+    }
+    let prose = talk.lines.iter().take(3).find_map(|l| ex.speakers.parse_prose(doc.slice(&l.span)).map(|s| (l, s)));
+    if let Some((line, parsed)) = prose.filter(|(_, s)| !ex.is_known_name(&s.name)) {
+        facts.speakers = to_speakers(ex, vec![parsed], line.number);
+    }
+    Vec::new()
 }
 
 fn to_speakers(ex: &Extractor, parsed: Vec<super::speakers::SpeakerLine>, line: usize) -> Vec<Speaker> {
@@ -91,20 +115,21 @@ fn to_speakers(ex: &Extractor, parsed: Vec<super::speakers::SpeakerLine>, line: 
         .collect()
 }
 
-/// Speakers carried by a heading: "Title - Name, Company", "Title (Name, Company)", "Title by Name".
-pub fn speaker_in_heading(ex: &Extractor, title: &str) -> Option<Vec<super::speakers::SpeakerLine>> {
-    let candidates = [" — ", " – ", " - ", " by ", " от "];
-    for sep in candidates {
-        if let Some(at) = title.rfind(sep) {
-            let tail = &title[at + sep.len()..];
-            if let Some(s) = ex.speakers.parse(tail).filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name))) {
-                return Some(s);
+/// Speakers carried by a heading, with the title left once they are cut off: "Title - Name, Company",
+/// "Title (Name, Company)", "Title by Name".
+pub fn speaker_in_heading(ex: &Extractor, heading: &str) -> Option<(String, Vec<super::speakers::SpeakerLine>)> {
+    let valid = |s: &Vec<super::speakers::SpeakerLine>| s.iter().all(|p| !ex.is_known_name(&p.name));
+    for sep in [" — ", " – ", " - ", " by ", " от ", " | "] {
+        if let Some(at) = heading.rfind(sep) {
+            let tail = &heading[at + sep.len()..];
+            if let Some(s) = ex.speakers.parse(tail).filter(valid) {
+                return Some((heading[..at].trim().to_string(), s));
             }
         }
     }
-    let open = title.rfind('(')?;
-    let inner = title[open + 1..].trim_end().strip_suffix(')')?;
-    ex.speakers.parse(inner).filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name)))
+    let open = heading.rfind('(')?;
+    let inner = heading[open + 1..].trim_end().strip_suffix(')')?;
+    ex.speakers.parse(inner).filter(valid).map(|s| (heading[..open].trim().to_string(), s))
 }
 
 /// Adds hits for the speaker organization's name and short forms.

@@ -57,15 +57,25 @@ pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> 
     let mut titles_seen: Vec<String> = Vec::new();
     let mut described: BTreeSet<String> = BTreeSet::new();
     for talk in &extraction.talks {
-        titles_seen.push(talk.title.clone());
-        let n = titles_seen.iter().filter(|t| **t == talk.title).count();
-        let t = iri::talk(&file.path, &talk.title, n);
+        let name = talk_name(talk);
+        titles_seen.push(name.clone());
+        let n = titles_seen.iter().filter(|t| **t == name).count();
+        let t = iri::talk(&file.path, &name, n);
         encode_talk(&mut w, talk, &t, &notes, event.as_deref(), ontology, &mut described);
     }
     let mut quads = w.quads;
     quads.sort_by_cached_key(|q| q.to_string());
     quads.dedup();
     quads
+}
+
+/// What names a talk's IRI: its title, else "talk by <first speaker>", else its line.
+fn talk_name(talk: &crate::extract::TalkFacts) -> String {
+    match (&talk.title, talk.speakers.first()) {
+        (Some(title), _) => title.clone(),
+        (None, Some(s)) => format!("talk by {}", s.name),
+        (None, None) => format!("talk at line {}", talk.line),
+    }
 }
 
 fn encode_talk(
@@ -78,7 +88,9 @@ fn encode_talk(
     described: &mut BTreeSet<String>,
 ) {
     w.link(t, rdf::TYPE.as_str(), &TG.iri("Talk"));
-    w.text(t, &TG.iri("title"), &talk.title);
+    if let Some(title) = &talk.title {
+        w.text(t, &TG.iri("title"), title);
+    }
     w.link(t, &TG.iri("notesFile"), notes);
     w.add(t, &TG.iri("line"), Literal::new_typed_literal(talk.line.to_string(), node(&XSD.iri("integer"))));
     if let Some(e) = event {
