@@ -1,5 +1,6 @@
 //! The command line, as clap derive types; the doc comments are the help text.
 
+use crate::rdf::export::Scope;
 use crate::sparql::ResultFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -111,7 +112,8 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Leave the ontology (vocabulary, technology and organization tables) out of the export.
-    #[arg(long)]
-    pub without_ontology: bool,
+    /// Which ontology graphs to add to the notes graphs: none, the vocabulary schema, or all (every
+    /// technology, organization and cue word of `ontology/`).
+    #[arg(long, value_enum, default_value_t = Scope::Schema)]
+    pub ontology: Scope,
 }

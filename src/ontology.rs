@@ -145,6 +145,8 @@ pub struct Lexicon {
     pub name_particles: Vec<String>,
     /// Words after which an ambiguous name counts as a technology ("на", "with").
     pub tech_prepositions: Vec<String>,
+    /// YAML front matter keys: (field, key), e.g. ("organization", "company").
+    pub front_matter_keys: Vec<(String, String)>,
 }
 
 /// Everything `ontology/` defines, as tables.
@@ -160,8 +162,8 @@ pub struct Ontology {
     pub cues: Vec<Cue>,
     /// Structural word lists.
     pub lexicon: Lexicon,
-    /// Every quad of every ontology file (loaded into the store's ontology graph).
-    pub quads: Vec<Quad>,
+    /// The quads of each ontology file, by file name (each loaded into its own graph of the store).
+    pub files: Vec<(String, Vec<Quad>)>,
     /// SHA-256 of all ontology texts: changes whenever any file changes.
     pub version: String,
 }
@@ -176,12 +178,13 @@ impl Ontology {
 
     /// Reads an ontology from (file name, Turtle text) pairs.
     pub fn from_sources(sources: &[(&str, &str)]) -> Result<Ontology, OntologyError> {
-        let mut quads = Vec::new();
+        let mut files = Vec::new();
         let mut hasher = Sha256::new();
         for (file, ttl) in sources {
             hasher.update(ttl.as_bytes());
-            quads.extend(parse_turtle(file, ttl)?);
+            files.push((file.to_string(), parse_turtle(file, ttl)?));
         }
+        let quads: Vec<Quad> = files.iter().flat_map(|(_, q)| q.iter().cloned()).collect();
         let subjects = group_by_subject(&quads);
         let mut ontology = Ontology {
             technologies: concepts_of_type(&subjects, &TG.iri("Technology"))?,
@@ -189,7 +192,7 @@ impl Ontology {
             categories: categories(&subjects),
             cues: cues(&subjects),
             lexicon: lexicon(&subjects),
-            quads,
+            files,
             version: format!("{:x}", hasher.finalize()),
         };
         ontology.technologies.sort_by(|a, b| a.iri.cmp(&b.iri));
@@ -330,6 +333,12 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         role_words: words("RoleWord"),
         name_particles: words("NameParticle"),
         tech_prepositions: words("TechPreposition"),
+        front_matter_keys: subjects_of_type(subjects, &TG.iri("FrontMatterKey"))
+            .flat_map(|(_, p)| {
+                let field = literals(p, &TG.iri("field")).into_iter().next().unwrap_or_default();
+                literals(p, &TG.iri("phrase")).into_iter().map(move |k| (field.clone(), k))
+            })
+            .collect(),
     }
 }
 

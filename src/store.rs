@@ -7,7 +7,7 @@
 
 use crate::corpus::{self, LoadedFile, NotesPath};
 use crate::extract::{Diagnostic, Extractor};
-use crate::rdf::vocab::{META_GRAPH, ONTOLOGY_GRAPH, TG};
+use crate::rdf::vocab::{META_GRAPH, ONTOLOGY_GRAPH, TG, ontology_graph};
 use crate::rdf::{self, FileInfo, iri};
 use anyhow::{Context, Result};
 use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, Term};
@@ -268,11 +268,16 @@ fn ensure_ontology(
         return Ok(());
     }
     let ontology = extractor()?.ontology();
-    let graph = GraphName::NamedNode(NamedNode::new_unchecked(ONTOLOGY_GRAPH));
     let mut tx = store.start_transaction()?;
-    tx.clear_graph(graph.as_ref())?;
-    for q in &ontology.quads {
-        tx.insert(&Quad::new(q.subject.clone(), q.predicate.clone(), q.object.clone(), graph.clone()));
+    let old_graphs: Vec<_> = store.named_graphs().collect::<Result<_, _>>()?;
+    for g in old_graphs.iter().filter(|g| g.to_string().starts_with(&format!("<{ONTOLOGY_GRAPH}"))) {
+        tx.clear_graph(g.as_ref())?;
+    }
+    for (file, quads) in &ontology.files {
+        let graph = GraphName::NamedNode(NamedNode::new(ontology_graph(file))?);
+        for q in quads {
+            tx.insert(&Quad::new(q.subject.clone(), q.predicate.clone(), q.object.clone(), graph.clone()));
+        }
     }
     set_meta(&mut tx, store, "ontologyVersion", &ontology.version)?;
     set_meta(&mut tx, store, "talkgraphVersion", BUILD)?;

@@ -3,7 +3,7 @@
 
 use super::open_current;
 use crate::cli::{Cli, ExportArgs, ExportFormat};
-use crate::rdf::export::{self, Scope};
+use crate::rdf::export;
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::Path;
@@ -16,7 +16,7 @@ pub fn run(cli: &Cli, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
         (None, None) => ExportFormat::Ttl,
     };
     let (store, _) = open_current(cli, &[])?;
-    let scope = Scope { with_ontology: !args.without_ontology };
+    let scope = args.ontology;
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;

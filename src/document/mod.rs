@@ -5,11 +5,13 @@
 //! the byte range of its text (list markers, quote markers and heading hashes stripped). Evidence is always
 //! `&text[line.span]` or a sub-range of it, so it is verbatim by construction.
 
+pub mod front_matter;
 mod markdown;
 mod segment;
 
 use std::ops::Range;
 
+pub use front_matter::{FrontMatter, FrontTalk, KeyFields};
 pub use markdown::{MarkdownOutline, outline};
 pub use segment::TalkRules;
 
@@ -83,6 +85,8 @@ pub struct NoteDocument {
     pub title: Option<Heading>,
     /// The talks in order.
     pub talks: Vec<Talk>,
+    /// What YAML front matter says, when the file has it.
+    pub front_matter: Option<FrontMatter>,
 }
 
 impl NoteDocument {
@@ -96,5 +100,10 @@ impl NoteDocument {
 pub fn parse(source: SourceFile, rules: &dyn TalkRules) -> NoteDocument {
     let outline = outline(&source.text);
     let (title, talks) = segment::segment(&source.text, &outline, rules);
-    NoteDocument { path: source.path, text: source.text, title, talks }
+    let front_matter = outline.front_matter.as_ref().and_then(|r| {
+        let block = &source.text[r.clone()];
+        let inner: Vec<&str> = block.lines().filter(|l| !matches!(l.trim(), "---" | "...")).collect();
+        front_matter::parse(&inner.join("\n"), rules)
+    });
+    NoteDocument { path: source.path, text: source.text, title, talks, front_matter }
 }

@@ -7,7 +7,7 @@ use super::markdown::MarkdownOutline;
 use super::{Heading, Line, LineKind, Talk};
 
 /// What segmentation needs to know about words: supplied by the extraction stage from the ontology.
-pub trait TalkRules {
+pub trait TalkRules: super::KeyFields {
     /// True when a heading names a section ("Вопросы", "Q&A"), never a talk.
     fn is_section_heading(&self, title: &str) -> bool;
     /// True when a line names the speakers of a talk.
@@ -48,13 +48,19 @@ pub fn segment(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> 
     (title, talks)
 }
 
-/// A report whose talks are paragraphs naming their speakers, under at most one heading.
+/// A report whose talks are paragraphs naming their speakers: no talk headings, or a single heading
+/// (the report's title) directly followed by such a paragraph, with at least two of them.
 fn is_prose_report(text: &str, outline: &MarkdownOutline, talks: &[Talk], rules: &dyn TalkRules) -> bool {
-    let heading_has_speaker =
-        talks.iter().any(|t| t.heading.as_ref().is_some_and(|h| has_speaker(text, outline, h, rules)));
-    talks.len() <= 1
-        && !heading_has_speaker
-        && outline.lines.iter().any(|l| rules.is_prose_speaker(&text[l.span.clone()]))
+    let prose = |l: &Line| rules.is_prose_speaker(&text[l.span.clone()]);
+    match talks {
+        [] => outline.lines.iter().any(prose),
+        [only] => {
+            let titled_report = only.lines.first().is_some_and(prose);
+            let headed = only.heading.as_ref().is_some_and(|h| has_speaker(text, outline, h, rules));
+            titled_report && !headed && only.lines.iter().filter(|l| prose(l)).count() >= 2
+        }
+        _ => false,
+    }
 }
 
 /// Talks of a prose report: each paragraph naming a speaker opens one.
@@ -124,6 +130,11 @@ mod tests {
     use super::*;
 
     struct Rules;
+    impl super::super::KeyFields for Rules {
+        fn field_of(&self, _: &str) -> Option<&str> {
+            None
+        }
+    }
     impl TalkRules for Rules {
         fn is_section_heading(&self, title: &str) -> bool {
             title == "Вопросы"

@@ -113,6 +113,8 @@ pub struct Extraction {
     pub path: String,
     /// The event (conference) the notes name, if any.
     pub event: Option<String>,
+    /// The event's date as the notes give it.
+    pub event_date: Option<String>,
     /// The talks in order.
     pub talks: Vec<TalkFacts>,
     /// Non-fatal findings.

@@ -13,7 +13,7 @@ mod speakers;
 mod stances;
 mod talk;
 
-use crate::document::{NoteDocument, TalkRules};
+use crate::document::{KeyFields, NoteDocument, TalkRules};
 use crate::ontology::Ontology;
 pub use dictionary::{Dictionary, Hit, Kind};
 pub use facts::{Candidate, Diagnostic, Extraction, Mention, OrgRef, Speaker, StanceFact, TalkFacts};
@@ -30,6 +30,7 @@ pub struct Extractor {
     sections: PhraseSet<()>,
     case_markers: PhraseSet<()>,
     organizations: organizations::OrgIndex,
+    front_matter_keys: std::collections::HashMap<String, String>,
 }
 
 impl Extractor {
@@ -43,6 +44,12 @@ impl Extractor {
             sections: set(&ontology.lexicon.section_headings),
             case_markers: set(&ontology.lexicon.case_markers),
             organizations: organizations::OrgIndex::new(&ontology),
+            front_matter_keys: ontology
+                .lexicon
+                .front_matter_keys
+                .iter()
+                .map(|(field, key)| (crate::text::normalize(key), field.clone()))
+                .collect(),
             ontology,
         }
     }
@@ -55,17 +62,67 @@ impl Extractor {
     /// Reads the facts of one parsed notes file.
     pub fn extract(&self, doc: &NoteDocument) -> Extraction {
         let mut diagnostics = Vec::new();
-        let talks = doc.talks.iter().map(|t| talk::extract_talk(self, doc, t, &mut diagnostics)).collect();
-        if doc.talks.is_empty() {
+        let listed: Vec<(Option<String>, Vec<Speaker>)> = doc
+            .front_matter
+            .iter()
+            .flat_map(|fm| &fm.talks)
+            .map(|ft| (ft.title.as_deref().map(crate::text::compact_key), self.front_matter_speakers(ft)))
+            .collect();
+        let listed_for = |title: Option<&str>| {
+            let key = title.map(crate::text::compact_key)?;
+            listed.iter().find(|(k, _)| k.as_ref() == Some(&key)).map(|(_, s)| s.clone())
+        };
+        let mut talks: Vec<TalkFacts> = doc
+            .talks
+            .iter()
+            .map(|t| {
+                let known = listed_for(t.heading.as_ref().map(|h| h.text.as_str())).unwrap_or_default();
+                talk::extract_talk(self, doc, t, known, &mut diagnostics)
+            })
+            .collect();
+        for (key, speakers) in &listed {
+            let present = talks.iter().any(|t| t.title.as_deref().map(crate::text::compact_key) == *key);
+            if !present {
+                let title = doc
+                    .front_matter
+                    .iter()
+                    .flat_map(|fm| &fm.talks)
+                    .find_map(|ft| ft.title.clone().filter(|t| Some(crate::text::compact_key(t)) == *key));
+                talks.push(TalkFacts { title, line: 1, speakers: speakers.clone(), ..TalkFacts::default() });
+            }
+        }
+        if talks.is_empty() {
             diagnostics.push(Diagnostic { path: doc.path.clone(), line: 1, message: "no talks found".into() });
         }
-        Extraction { path: doc.path.clone(), event: doc.title.as_ref().map(|h| h.text.clone()), talks, diagnostics }
+        let event =
+            doc.front_matter.as_ref().and_then(|f| f.event.clone()).or(doc.title.as_ref().map(|h| h.text.clone()));
+        let event_date = doc.front_matter.as_ref().and_then(|f| f.date.clone());
+        Extraction { path: doc.path.clone(), event, event_date, talks, diagnostics }
+    }
+
+    /// The speakers a front matter talk lists, as speakers.
+    fn front_matter_speakers(&self, ft: &crate::document::FrontTalk) -> Vec<Speaker> {
+        ft.speakers
+            .iter()
+            .map(|(name, role, org)| Speaker {
+                name: name.clone(),
+                role: role.clone(),
+                organization: org.as_deref().map(|o| self.organizations.resolve(o, &self.ontology, &self.dictionary)),
+                line: 1,
+            })
+            .collect()
     }
 
     /// True when a speaker-line name is really a technology or organization name.
     fn is_known_name(&self, name: &str) -> bool {
         let hits = self.dictionary.scan(name);
         hits.iter().any(|h| h.span.len() * 2 >= name.trim().len())
+    }
+}
+
+impl KeyFields for Extractor {
+    fn field_of(&self, key: &str) -> Option<&str> {
+        self.front_matter_keys.get(&crate::text::normalize(key.trim())).map(String::as_str)
     }
 }
 

@@ -64,11 +64,24 @@ impl CueRules {
     pub fn analyse(&self, sentence: &str, mentions: &[Range<usize>]) -> SentenceStances {
         let mut out = SentenceStances { assigned: vec![None; mentions.len()], unattached: None };
         let mut carry: Option<(CueKind, bool)> = None;
+        let mut previous: Vec<usize> = Vec::new();
         for (segment, hard) in segments(sentence, &self.breaks) {
             let items = self.items(sentence, segment.clone(), mentions);
             let list_like = self.is_list_continuation(sentence, &segment, mentions, &items);
             let start = if !hard && list_like { carry } else { None };
+            let here: Vec<usize> =
+                items.iter().filter_map(|(_, i)| if let Item::Mention(m) = i { Some(*m) } else { None }).collect();
             carry = self.walk_segment(&items, start, &mut out);
+            // "смотрели на X, но отказались": a cue standing alone after a break has the last word on X.
+            if here.is_empty()
+                && let Some(stance) = orphan_stance(&items)
+                && !previous.is_empty()
+            {
+                previous.iter().for_each(|&i| out.assigned[i] = Some(stance));
+                out.unattached = None;
+            } else if !here.is_empty() {
+                previous = here;
+            }
         }
         out
     }
@@ -173,6 +186,14 @@ impl CueRules {
             .count();
         !has_cue && !inside.is_empty() && other_words <= 1
     }
+}
+
+/// The stance of the last stance cue of a segment without technologies.
+fn orphan_stance(items: &[(usize, Item)]) -> Option<Stance> {
+    items.iter().rev().find_map(|(_, i)| match i {
+        Item::Cue(CueKind::Stance(s), _) => Some(*s),
+        _ => None,
+    })
 }
 
 fn stance_of(kind: CueKind, source: bool) -> Option<Stance> {
@@ -288,6 +309,12 @@ mod tests {
             stances("перешли на prometheus, приложения на spring", &["prometheus", "spring"]),
             vec![Some(Adopted), None]
         );
+    }
+
+    #[test]
+    fn a_later_cue_after_a_break_has_the_last_word() {
+        assert_eq!(stances("Смотрели на NATS, но отказались", &["NATS"]), vec![Some(Rejected)]);
+        assert_eq!(stances("We tried Consul but dropped it", &["Consul"]), vec![Some(Rejected)]);
     }
 
     #[test]

@@ -22,10 +22,21 @@ struct Context {
 }
 
 /// Reads one talk.
-pub fn extract_talk(ex: &Extractor, doc: &NoteDocument, talk: &Talk, diagnostics: &mut Vec<Diagnostic>) -> TalkFacts {
+///
+/// `known` are speakers given elsewhere (front matter); they are used when the talk names none itself.
+pub fn extract_talk(
+    ex: &Extractor,
+    doc: &NoteDocument,
+    talk: &Talk,
+    known: Vec<Speaker>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> TalkFacts {
     let title = talk.heading.as_ref().map(|h| h.text.clone());
     let mut facts = TalkFacts { title, line: talk.line, ..TalkFacts::default() };
-    let speaker_lines = find_speakers(ex, doc, talk, &mut facts);
+    let speaker_lines = if known.is_empty() { find_speakers(ex, doc, talk, &mut facts) } else { Vec::new() };
+    if facts.speakers.is_empty() {
+        facts.speakers = known;
+    }
     if facts.speakers.is_empty() {
         diagnostics.push(Diagnostic {
             path: doc.path.clone(),
@@ -141,8 +152,11 @@ fn add_alias_hits(text: &str, aliases: &[(String, OrgRef)], hits: &mut Vec<Hit>)
             let span = at..at + needle.len();
             let bounded = !folded[..at].chars().next_back().is_some_and(char::is_alphanumeric)
                 && !folded[span.end..].chars().next().is_some_and(char::is_alphanumeric);
-            let free = !hits.iter().any(|h| h.span.start < span.end && span.start < h.span.end);
+            // The speaker's own company wins over a vocabulary company of the same short name.
+            let overlaps = |h: &Hit| h.span.start < span.end && span.start < h.span.end;
+            let free = !hits.iter().any(|h| overlaps(h) && (h.kind == Kind::Technology || h.concept == usize::MAX));
             if bounded && free {
+                hits.retain(|h| !overlaps(h));
                 hits.push(Hit { kind: Kind::Organization, concept: usize::MAX, span });
             }
         }

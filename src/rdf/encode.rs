@@ -52,6 +52,9 @@ pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> 
         let e = iri::event(name);
         w.link(&e, rdf::TYPE.as_str(), &TG.iri("Event"));
         w.text(&e, &TG.iri("name"), name);
+        if let Some(date) = &extraction.event_date {
+            w.text(&e, &TG.iri("date"), date);
+        }
         e
     });
     let mut titles_seen: Vec<String> = Vec::new();

@@ -2,18 +2,22 @@
 //! same notes always give byte-identical output, with the talkgraph prefixes declared. Formats without
 //! named graphs get the union of the graphs, each triple once.
 
-use super::vocab::{META_GRAPH, ONTOLOGY_GRAPH, PREFIXES};
+use super::vocab::{META_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SCHEMA_GRAPH};
 use anyhow::Result;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Quad};
 use oxigraph::store::Store;
 use std::io::Write;
 
-/// Which graphs an export covers.
-#[derive(Debug, Clone, Copy)]
-pub struct Scope {
-    /// Include the ontology graph.
-    pub with_ontology: bool,
+/// Which ontology graphs an export carries besides the notes graphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scope {
+    /// The notes graphs only.
+    None,
+    /// Plus the vocabulary schema (classes and properties with their labels).
+    Schema,
+    /// Plus every ontology file: all technologies, organizations, cue words and structural words.
+    All,
 }
 
 /// Writes the store in `format`.
@@ -44,7 +48,8 @@ pub fn write(store: &Store, format: RdfFormat, scope: Scope, out: &mut dyn Write
 fn keep(graph: &GraphName, scope: Scope) -> bool {
     match graph {
         GraphName::NamedNode(n) if n.as_str() == META_GRAPH => false,
-        GraphName::NamedNode(n) if n.as_str() == ONTOLOGY_GRAPH => scope.with_ontology,
+        GraphName::NamedNode(n) if n.as_str() == SCHEMA_GRAPH => scope != Scope::None,
+        GraphName::NamedNode(n) if n.as_str().starts_with(ONTOLOGY_GRAPH) => scope == Scope::All,
         _ => true,
     }
 }

@@ -66,8 +66,16 @@ pub mod id {
     pub const CANDIDATE: Namespace = Namespace { prefix: "candidate", base: "https://talkgraph.dev/id/candidate/" };
 }
 
-/// The graph that holds the ontology itself inside the store.
-pub const ONTOLOGY_GRAPH: &str = "https://talkgraph.dev/graph/ontology";
+/// The graphs that hold the ontology files inside the store: this base plus the file's stem
+/// (`…/graph/ontology/talkgraph`, `…/technologies`, `…/organizations`, `…/cues`, `…/lexicon`).
+pub const ONTOLOGY_GRAPH: &str = "https://talkgraph.dev/graph/ontology/";
+/// The ontology graph of the vocabulary schema (classes and properties).
+pub const SCHEMA_GRAPH: &str = "https://talkgraph.dev/graph/ontology/talkgraph";
+
+/// The store graph of an ontology file.
+pub fn ontology_graph(file: &str) -> String {
+    format!("{ONTOLOGY_GRAPH}{}", file.trim_end_matches(".ttl"))
+}
 /// The graph that holds the store's own bookkeeping (versions).
 pub const META_GRAPH: &str = "https://talkgraph.dev/graph/meta";
 

@@ -1,0 +1,144 @@
+//! YAML front matter: the event's name and date, and talk lists given as YAML (title, speaker,
+//! company/work, position/role — key names come from `ontology/lexicon.ttl`, any case, Russian or
+//! English). Anything malformed is ignored field by field, never fatal.
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// What front matter says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontMatter {
+    /// The event (conference) name.
+    pub event: Option<String>,
+    /// The event date as written.
+    pub date: Option<String>,
+    /// Talks listed in the front matter.
+    pub talks: Vec<FrontTalk>,
+}
+
+/// A talk listed in front matter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontTalk {
+    /// The title.
+    pub title: Option<String>,
+    /// The speakers: (name, role, organization).
+    pub speakers: Vec<(String, Option<String>, Option<String>)>,
+}
+
+/// Maps a YAML key to the field it fills ("company" → "organization").
+pub trait KeyFields {
+    /// The field a key fills, if any.
+    fn field_of(&self, key: &str) -> Option<&str>;
+}
+
+/// Reads front matter text (without the `---` fences); None when it is not a YAML mapping.
+pub fn parse(yaml: &str, keys: &dyn KeyFields) -> Option<FrontMatter> {
+    let docs = YamlLoader::load_from_str(yaml).ok()?;
+    let Yaml::Hash(map) = docs.into_iter().next()? else { return None };
+    let mut fm = FrontMatter::default();
+    let mut title = None;
+    for (k, v) in &map {
+        match k.as_str().and_then(|k| keys.field_of(k)) {
+            Some("event") => fm.event = scalar(v),
+            Some("date") => fm.date = scalar(v),
+            Some("title") => title = scalar(v),
+            Some("talks") => fm.talks = talks(v, keys),
+            _ => {}
+        }
+    }
+    fm.event = fm.event.or(title);
+    Some(fm)
+}
+
+fn scalar(v: &Yaml) -> Option<String> {
+    let s = match v {
+        Yaml::String(s) | Yaml::Real(s) => s.clone(),
+        Yaml::Integer(i) => i.to_string(),
+        Yaml::Boolean(b) => b.to_string(),
+        _ => return None,
+    };
+    let s = s.trim().to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+fn talks(v: &Yaml, keys: &dyn KeyFields) -> Vec<FrontTalk> {
+    let Yaml::Array(items) = v else { return Vec::new() };
+    items.iter().filter_map(|item| talk(item, keys)).collect()
+}
+
+fn talk(item: &Yaml, keys: &dyn KeyFields) -> Option<FrontTalk> {
+    let Yaml::Hash(map) = item else { return None };
+    let mut t = FrontTalk::default();
+    let (mut org, mut role) = (None, None);
+    let mut names: Vec<String> = Vec::new();
+    for (k, v) in map {
+        match k.as_str().and_then(|k| keys.field_of(k)) {
+            Some("title") => t.title = scalar(v),
+            Some("speaker") => names = speaker_names(v, keys, &mut org, &mut role),
+            Some("organization") => org = scalar(v),
+            Some("role") => role = scalar(v),
+            _ => {}
+        }
+    }
+    t.speakers = names.into_iter().map(|n| (n, role.clone(), org.clone())).collect();
+    (t.title.is_some() || !t.speakers.is_empty()).then_some(t)
+}
+
+/// Speakers as a string, a list of strings, or mappings with name/company/position.
+fn speaker_names(v: &Yaml, keys: &dyn KeyFields, org: &mut Option<String>, role: &mut Option<String>) -> Vec<String> {
+    match v {
+        Yaml::Array(items) => items.iter().flat_map(|i| speaker_names(i, keys, org, role)).collect(),
+        Yaml::Hash(map) => {
+            let mut name = None;
+            for (k, v) in map {
+                match k.as_str().and_then(|k| keys.field_of(k)) {
+                    Some("organization") => *org = scalar(v),
+                    Some("role") => *role = scalar(v),
+                    Some("title" | "speaker") => name = scalar(v),
+                    _ => {}
+                }
+            }
+            name.into_iter().collect()
+        }
+        other => scalar(other).into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Keys;
+    impl KeyFields for Keys {
+        fn field_of(&self, key: &str) -> Option<&str> {
+            match key {
+                "event" => Some("event"),
+                "date" => Some("date"),
+                "talks" => Some("talks"),
+                "title" | "name" => Some("title"),
+                "speaker" => Some("speaker"),
+                "work" | "company" => Some("organization"),
+                "position" => Some("role"),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn reads_event_and_talks() {
+        let yaml = "event: DevOpsConf 2022\ndate: 2022-05-23\ntalks:\n  - title: Kafka в проде\n    speaker: Иван Петров\n    work: Авито\n    position: SRE\n  - title: Without speaker\n";
+        let fm = parse(yaml, &Keys).unwrap();
+        assert_eq!(fm.event.as_deref(), Some("DevOpsConf 2022"));
+        assert_eq!(fm.date.as_deref(), Some("2022-05-23"));
+        assert_eq!(fm.talks.len(), 2);
+        assert_eq!(
+            fm.talks[0].speakers,
+            vec![("Иван Петров".to_string(), Some("SRE".to_string()), Some("Авито".to_string()))]
+        );
+    }
+
+    #[test]
+    fn malformed_yaml_is_ignored() {
+        assert_eq!(parse("just: [unclosed", &Keys), None);
+        assert_eq!(parse("- a list", &Keys), None);
+    }
+}
