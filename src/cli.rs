@@ -43,6 +43,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Count talks, speakers, organizations, technologies, stances and triples.
     Stats(NotesArgs),
+    /// List terms that look like technologies but are not in the vocabulary, with counts and file:line.
+    Candidates(CandidatesArgs),
+    /// Score extraction against gold annotations: precision, recall and F1 per kind of fact.
+    Eval(EvalArgs),
 }
 
 /// Which notes a command reads.
@@ -116,4 +120,27 @@ pub struct ExportArgs {
     /// technology, organization and cue word of `ontology/`).
     #[arg(long, value_enum, default_value_t = Scope::Schema)]
     pub ontology: Scope,
+}
+
+/// `candidates` arguments.
+#[derive(Debug, Args)]
+pub struct CandidatesArgs {
+    #[command(flatten)]
+    pub notes: NotesArgs,
+    /// Show only terms seen at least this many times.
+    #[arg(long, default_value_t = 1)]
+    pub min_count: usize,
+}
+
+/// `eval` arguments.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Folder (or file) of gold JSON annotations (the format of tests/gold/GUIDELINES.md).
+    #[arg(long, value_name = "DIR")]
+    pub gold: PathBuf,
+    #[command(flatten)]
+    pub notes: NotesArgs,
+    /// Print the table as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -15,6 +15,8 @@ fn main() -> ExitCode {
         Command::Query(args) => commands::query::run(&cli, args, &mut out),
         Command::Export(args) => commands::export::run(&cli, args, &mut out),
         Command::Stats(args) => commands::stats::run(&cli, args, &mut out),
+        Command::Candidates(args) => commands::candidates::run(&cli, args, &mut out),
+        Command::Eval(args) => commands::eval::run(&cli, args, &mut out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

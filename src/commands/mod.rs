@@ -2,6 +2,8 @@
 //! one stage of the library and prints. `open_current` is how every reading command gets a store that
 //! answers for the notes as they are now.
 
+pub mod candidates;
+pub mod eval;
 pub mod export;
 pub mod ingest;
 pub mod query;

@@ -5,6 +5,7 @@
 //! The [`Extractor`] is built once from the ontology (automata, phrase sets) and is shared read-only by
 //! all files, so extraction runs in parallel over files.
 
+mod candidates;
 mod dictionary;
 pub mod facts;
 mod organizations;
@@ -31,6 +32,7 @@ pub struct Extractor {
     case_markers: PhraseSet<()>,
     organizations: organizations::OrgIndex,
     front_matter_keys: std::collections::HashMap<String, String>,
+    candidates: candidates::CandidateRules,
 }
 
 impl Extractor {
@@ -44,6 +46,7 @@ impl Extractor {
             sections: set(&ontology.lexicon.section_headings),
             case_markers: set(&ontology.lexicon.case_markers),
             organizations: organizations::OrgIndex::new(&ontology),
+            candidates: candidates::CandidateRules::new(&ontology.lexicon.common_words),
             front_matter_keys: ontology
                 .lexicon
                 .front_matter_keys

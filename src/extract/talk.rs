@@ -5,7 +5,7 @@
 //! points back at the technologies the line named last. One stance per (organization, technology)
 //! survives: the latest stated by a cue, else the default `uses` of a plain mention.
 
-use super::facts::{Diagnostic, Evidence, Mention, OrgRef, Speaker, StanceFact, TalkFacts};
+use super::facts::{Candidate, Diagnostic, Evidence, Mention, OrgRef, Speaker, StanceFact, TalkFacts};
 use super::organizations::{short_forms, vocabulary_org};
 use super::{Extractor, Hit, Kind};
 use crate::document::{LineKind, NoteDocument, Talk};
@@ -62,6 +62,10 @@ pub fn extract_talk(
         let mut hits = ex.dictionary.scan(&masked);
         add_alias_hits(&masked, &aliases, &mut hits);
         record_mentions(ex, text, line.number, &hits, &aliases, &mut facts);
+        let taken: Vec<Range<usize>> = hits.iter().map(|h| h.span.clone()).collect();
+        for span in ex.candidates.find(&masked, &taken) {
+            facts.candidates.push(Candidate { term: text[span].to_string(), line: line.number });
+        }
         update_org_context(ex, &mut ctx, text, line.kind, &hits, &aliases, speaker_org.as_ref());
         let techs: Vec<(Range<usize>, String)> = hits
             .iter()
