@@ -145,6 +145,8 @@ pub struct Lexicon {
     pub name_particles: Vec<String>,
     /// Words after which an ambiguous name counts as a technology ("на", "with").
     pub tech_prepositions: Vec<String>,
+    /// Words after which a capitalised name is an organization ("компания", "client").
+    pub org_markers: Vec<String>,
     /// Latin words that are ordinary English or IT jargon, never technology candidates.
     pub common_words: Vec<String>,
     /// YAML front matter keys: (field, key), e.g. ("organization", "company").
@@ -336,6 +338,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         name_particles: words("NameParticle"),
         tech_prepositions: words("TechPreposition"),
         common_words: words("CommonWord"),
+        org_markers: words("OrgMarker"),
         front_matter_keys: subjects_of_type(subjects, &TG.iri("FrontMatterKey"))
             .flat_map(|(_, p)| {
                 let field = literals(p, &TG.iri("field")).into_iter().next().unwrap_or_default();

@@ -30,6 +30,7 @@ pub struct Extractor {
     cues: CueRules,
     sections: PhraseSet<()>,
     case_markers: PhraseSet<()>,
+    org_markers: PhraseSet<()>,
     organizations: organizations::OrgIndex,
     front_matter_keys: std::collections::HashMap<String, String>,
     candidates: candidates::CandidateRules,
@@ -45,6 +46,7 @@ impl Extractor {
             cues: CueRules::new(&ontology.cues),
             sections: set(&ontology.lexicon.section_headings),
             case_markers: set(&ontology.lexicon.case_markers),
+            org_markers: set(&ontology.lexicon.org_markers),
             organizations: organizations::OrgIndex::new(&ontology),
             candidates: candidates::CandidateRules::new(&ontology.lexicon.common_words),
             front_matter_keys: ontology

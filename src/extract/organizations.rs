@@ -5,6 +5,7 @@
 
 use super::dictionary::{Dictionary, Kind};
 use super::facts::OrgRef;
+use super::phrases::{PhraseSet, Token, tokens};
 use crate::ontology::Ontology;
 use crate::rdf::vocab::id;
 use crate::text;
@@ -42,6 +43,44 @@ impl OrgIndex {
     }
 }
 
+/// Names the wording marks as organizations: a capitalised name (or a «quoted» one) right after an
+/// organization word ("в компании Лента", "our client Acme Corp"), and, on a case line ("Кейс 2:
+/// Магнит", "Case study (Acme)"), the name after the case word or in parentheses.
+pub fn marked_names(text: &str, markers: &PhraseSet<()>, case_markers: &PhraseSet<()>) -> Vec<String> {
+    let toks = tokens(text, 0);
+    let mut out = Vec::new();
+    for (range, ()) in markers.find_all(&toks) {
+        out.extend(capitalised_run(text, &toks[range.end..]));
+    }
+    if case_markers.match_at(&toks, 0).is_some() {
+        if let Some(inner) = text.rfind('(').and_then(|o| text[o + 1..].split(')').next()) {
+            out.extend(capitalised_run(inner, &tokens(inner, 0)));
+        }
+        if let Some(after) = text.find([':', '—', '.']).map(|i| &text[i + 1..]) {
+            out.extend(capitalised_run(after, &tokens(after, 0)));
+        }
+    }
+    out.retain(|n| n.chars().count() >= 2);
+    out.dedup();
+    out
+}
+
+/// The capitalised words at the start of `toks` (up to four), as written: "Acme Corp", "Лента".
+fn capitalised_run(text: &str, toks: &[Token]) -> Option<String> {
+    let first = toks.first()?;
+    let quoted = text[..first.span.start].trim_end().ends_with(['«', '"']);
+    let n = toks
+        .iter()
+        .take(4)
+        .take_while(|t| {
+            let w = &text[t.span.clone()];
+            w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) || quoted
+        })
+        .count();
+    let contiguous = toks[..n].windows(2).all(|w| text[w[0].span.end..w[1].span.start].trim().is_empty());
+    (n > 0 && contiguous).then(|| text[first.span.start..toks[n - 1].span.end].to_string())
+}
+
 /// The node of a vocabulary organization.
 pub fn vocabulary_org(ontology: &Ontology, index: usize) -> OrgRef {
     let c = &ontology.organizations[index];
@@ -66,6 +105,20 @@ pub fn short_forms(name: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn marked(text: &str) -> Vec<String> {
+        let set = |w: &[&str]| PhraseSet::new(w.iter().map(|w| (w.to_string(), ())));
+        marked_names(text, &set(&["компания", "client"]), &set(&["кейс", "case"]))
+    }
+
+    #[test]
+    fn names_after_organization_words() {
+        assert_eq!(marked("Работали с компанией Лента над складом"), vec!["Лента"]);
+        assert_eq!(marked("our client Acme Corp moved to Kafka"), vec!["Acme Corp"]);
+        assert_eq!(marked("Кейс 2: Магнит, перенос складов"), vec!["Магнит"]);
+        assert_eq!(marked("Case study (Initech)"), vec!["Initech"]);
+        assert!(marked("клиент хочет быстрее").is_empty());
+    }
 
     #[test]
     fn short_forms_take_acronyms_and_codes() {

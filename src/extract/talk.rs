@@ -45,7 +45,7 @@ pub fn extract_talk(
         });
     }
     let speaker_org = facts.speakers.iter().find_map(|s| s.organization.clone());
-    let aliases: Vec<(String, OrgRef)> = facts
+    let mut aliases: Vec<(String, OrgRef)> = facts
         .speakers
         .iter()
         .filter_map(|s| s.organization.clone())
@@ -60,6 +60,13 @@ pub fn extract_talk(
         let text = doc.slice(&line.span);
         let masked = mask_urls(text);
         let mut hits = ex.dictionary.scan(&masked);
+        for name in super::organizations::marked_names(&masked, &ex.org_markers, &ex.case_markers) {
+            let is_tech = hits.iter().any(|h| h.kind == Kind::Technology && masked[h.span.clone()].contains(&name));
+            if !is_tech && !aliases.iter().any(|(a, _)| *a == name) {
+                let org = ex.organizations.resolve(&name, &ex.ontology, &ex.dictionary);
+                aliases.push((name, org));
+            }
+        }
         add_alias_hits(&masked, &aliases, &mut hits);
         record_mentions(ex, text, line.number, &hits, &aliases, &mut facts);
         let taken: Vec<Range<usize>> = hits.iter().map(|h| h.span.clone()).collect();
@@ -172,7 +179,13 @@ fn org_of_hit(ex: &Extractor, text: &str, hit: &Hit, aliases: &[(String, OrgRef)
     if hit.concept == usize::MAX {
         let surface = super::dictionary::fold_same_len(&text[hit.span.clone()]);
         let found = aliases.iter().find(|(a, _)| super::dictionary::fold_same_len(a) == surface);
-        return found.map(|(_, o)| o.clone()).unwrap_or_else(|| aliases[0].1.clone());
+        if let Some((_, o)) = found {
+            return o.clone();
+        }
+        return aliases
+            .iter()
+            .find(|(a, _)| surface.contains(&super::dictionary::fold_same_len(a)))
+            .map_or_else(|| aliases[0].1.clone(), |(_, o)| o.clone());
     }
     vocabulary_org(&ex.ontology, hit.concept)
 }
