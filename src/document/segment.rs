@@ -49,15 +49,14 @@ pub fn segment(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> 
 }
 
 /// A report whose talks are paragraphs naming their speakers: no talk headings, or a single heading
-/// (the report's title) directly followed by such a paragraph, with at least two of them.
+/// without a speaker line (the report's title) over at least two such paragraphs.
 fn is_prose_report(text: &str, outline: &MarkdownOutline, talks: &[Talk], rules: &dyn TalkRules) -> bool {
     let prose = |l: &Line| rules.is_prose_speaker(&text[l.span.clone()]);
     match talks {
         [] => outline.lines.iter().any(prose),
         [only] => {
-            let titled_report = only.lines.first().is_some_and(prose);
             let headed = only.heading.as_ref().is_some_and(|h| has_speaker(text, outline, h, rules));
-            titled_report && !headed && only.lines.iter().filter(|l| prose(l)).count() >= 2
+            !headed && only.lines.iter().filter(|l| prose(l)).count() >= 2
         }
         _ => false,
     }

@@ -50,14 +50,19 @@ pub fn marked_names(text: &str, markers: &PhraseSet<()>, case_markers: &PhraseSe
     let toks = tokens(text, 0);
     let mut out = Vec::new();
     for (range, ()) in markers.find_all(&toks) {
-        out.extend(capitalised_run(text, &toks[range.end..]));
+        let rest = &toks[range.end..];
+        let gap = rest.first().map_or("", |t| &text[toks[range.end - 1].span.end..t.span.start]);
+        if gap.chars().all(|c| c.is_whitespace() || matches!(c, '«' | '"' | '“')) {
+            out.extend(capitalised_run(text, rest));
+        }
     }
     if case_markers.match_at(&toks, 0).is_some() {
         if let Some(inner) = text.rfind('(').and_then(|o| text[o + 1..].split(')').next()) {
-            out.extend(capitalised_run(inner, &tokens(inner, 0)));
+            out.extend(capitalised_run(inner, &tokens(inner, 0)).filter(|n| n.len() == inner.trim().len()));
         }
-        if let Some(after) = text.find([':', '—', '.']).map(|i| &text[i + 1..]) {
-            out.extend(capitalised_run(after, &tokens(after, 0)));
+        if let Some(after) = text.find(':').map(|i| &text[i + 1..]) {
+            let head = after.split([',', '—', '(', ';']).next().unwrap_or("").trim();
+            out.extend(capitalised_run(head, &tokens(head, 0)).filter(|n| n.len() == head.len()));
         }
     }
     out.retain(|n| n.chars().count() >= 2);

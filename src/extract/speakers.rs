@@ -48,32 +48,42 @@ impl SpeakerRules {
     pub fn parse_prose(&self, line: &str) -> Option<SpeakerLine> {
         let line = clean_markup(line);
         let toks = super::phrases::tokens(&line, 0);
-        let verb = (0..toks.len().min(14)).find(|&i| self.talk_verbs.match_at(&toks, i).is_some())?;
+        let verb = (0..toks.len().min(16)).find(|&i| self.talk_verbs.match_at(&toks, i).is_some())?;
         let before = line[..toks[verb].span.start].trim_end().trim_end_matches(',').trim_end();
         if let Some(open) = before.rfind('(').filter(|_| before.ends_with(')')) {
             let org = before[open + 1..before.len() - 1].trim();
-            let name = self.trailing_name(&before[..open])?;
-            return Some(SpeakerLine {
-                name,
-                role: None,
-                organization: Some(org.to_string()).filter(|o| !o.is_empty()),
-            });
+            let (name, role) = self.name_and_role(&before[..open])?;
+            return Some(SpeakerLine { name, role, organization: Some(org.to_string()).filter(|o| !o.is_empty()) });
         }
         let marker = (1..verb).rev().find(|&i| self.affiliations.match_at(&toks, i).is_some_and(|(n, _)| i + n < verb));
         if let Some(m) = marker {
-            let org = line[toks[m + 1].span.start..toks[verb - 1].span.end].trim();
-            let name = self.trailing_name(&line[..toks[m].span.start])?;
+            let org = line[toks[m + 1].span.start..toks[verb - 1].span.end].trim().trim_end_matches(',').trim();
+            let (name, role) = self.name_and_role(&line[..toks[m].span.start])?;
             let capitalised = org.chars().next().is_some_and(|c| c.is_uppercase() || c == '«' || c == '"');
-            return capitalised.then(|| SpeakerLine { name, role: None, organization: Some(org.to_string()) });
+            return capitalised.then(|| SpeakerLine { name, role, organization: Some(org.to_string()) });
         }
-        let name = self.trailing_name(before)?;
-        Some(SpeakerLine { name, role: None, organization: None })
+        let (name, role) = self.name_and_role(before)?;
+        Some(SpeakerLine { name, role, organization: None })
     }
 
-    /// The personal name (two or three words) that ends a text.
+    /// "Анна Кузнецова, руководитель платформы" → the name, and the role when one follows it.
+    fn name_and_role(&self, text: &str) -> Option<(String, Option<String>)> {
+        let text = text.trim().trim_end_matches(',').trim();
+        if let Some(name) = self.trailing_name(text) {
+            return Some((name, None));
+        }
+        let (head, tail) = text.split_once(',')?;
+        let name = self.trailing_name(head)?;
+        let role = tail.trim().trim_end_matches(',').trim();
+        let is_role = super::phrases::tokens(role, 0).iter().any(|t| self.roles.is_whole(&role[t.span.clone()]));
+        Some((name, Some(role.to_string()).filter(|r| is_role && !r.is_empty())))
+    }
+
+    /// The personal name that ends a text: two words ("Анна Кузнецова", not "Затем Анна Кузнецова"),
+    /// three when a particle sits inside ("Alex von Rosen").
     fn trailing_name(&self, text: &str) -> Option<String> {
         let words: Vec<&str> = text.split_whitespace().collect();
-        (2..=3.min(words.len())).rev().find_map(|n| {
+        [2, 3].into_iter().filter(|&n| n <= words.len()).find_map(|n| {
             let candidate = words[words.len() - n..].join(" ");
             let candidate = candidate.trim_matches(|c: char| !c.is_alphabetic()).to_string();
             self.is_name(&candidate).then_some(candidate)
@@ -84,6 +94,10 @@ impl SpeakerRules {
     pub fn parse(&self, line: &str) -> Option<Vec<SpeakerLine>> {
         let (marked, rest) = self.strip_marker(&clean_markup(line));
         if rest.chars().count() > 300 || rest.is_empty() {
+            return None;
+        }
+        let toks = super::phrases::tokens(&rest, 0);
+        if !marked && (0..toks.len()).any(|i| self.talk_verbs.match_at(&toks, i).is_some()) {
             return None;
         }
         let parts = split_parts(&rest);
@@ -357,6 +371,10 @@ mod tests {
             Some(("Raj Patel".into(), Some("Stripe".into())))
         );
         assert_eq!(prose("Мы рассказали о проблемах."), None);
+        assert_eq!(
+            prose("Затем Анна Кузнецова, руководитель платформенной команды в Авито, рассказала про платформу."),
+            Some(("Анна Кузнецова".into(), Some("Авито".into())))
+        );
     }
 
     #[test]

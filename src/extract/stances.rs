@@ -74,6 +74,7 @@ impl CueRules {
             carry = self.walk_segment(&items, start, &mut out);
             // "смотрели на X, но отказались": a cue standing alone after a break has the last word on X.
             if here.is_empty()
+                && hard
                 && let Some(stance) = orphan_stance(&items)
                 && !previous.is_empty()
             {
