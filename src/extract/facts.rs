@@ -33,6 +33,8 @@ pub struct Speaker {
     pub role: Option<String>,
     /// The speaker's organization.
     pub organization: Option<OrgRef>,
+    /// The organization's name as the speaker line writes it.
+    pub organization_as_written: Option<String>,
     /// Line of the speaker line.
     pub line: usize,
 }

@@ -113,6 +113,7 @@ impl Extractor {
                 name: name.clone(),
                 role: role.clone(),
                 organization: org.as_deref().map(|o| self.organizations.resolve(o, &self.ontology, &self.dictionary)),
+                organization_as_written: org.clone(),
                 line: 1,
             })
             .collect()

@@ -130,6 +130,7 @@ fn to_speakers(ex: &Extractor, parsed: Vec<super::speakers::SpeakerLine>, line: 
         .into_iter()
         .map(|s| Speaker {
             organization: s.organization.as_deref().map(|o| ex.organizations.resolve(o, &ex.ontology, &ex.dictionary)),
+            organization_as_written: s.organization.clone(),
             name: s.name,
             role: s.role,
             line,

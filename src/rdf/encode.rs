@@ -110,6 +110,9 @@ fn encode_talk(
         }
         if let Some(org) = &s.organization {
             w.link(&p, &TG.iri("worksFor"), &org.iri);
+            if let Some(written) = s.organization_as_written.as_deref().filter(|w| *w != org.name) {
+                w.text(&org.iri, &SKOS.iri("altLabel"), written);
+            }
             describe_org(w, org, described);
         }
     }
