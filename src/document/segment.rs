@@ -48,18 +48,12 @@ pub fn segment(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> 
     (title, talks)
 }
 
-/// A report whose talks are paragraphs naming their speakers: no talk headings, or a single heading
-/// without a speaker line (the report's title) over at least two such paragraphs.
+/// A report whose talks are paragraphs naming their speakers: none of its headings carries or precedes a
+/// speaker (they are the report's title and sections), and at least two paragraphs name a speaker.
 fn is_prose_report(text: &str, outline: &MarkdownOutline, talks: &[Talk], rules: &dyn TalkRules) -> bool {
-    let prose = |l: &Line| rules.is_prose_speaker(&text[l.span.clone()]);
-    match talks {
-        [] => outline.lines.iter().any(prose),
-        [only] => {
-            let headed = only.heading.as_ref().is_some_and(|h| has_speaker(text, outline, h, rules));
-            !headed && only.lines.iter().filter(|l| prose(l)).count() >= 2
-        }
-        _ => false,
-    }
+    let headed = talks.iter().any(|t| t.heading.as_ref().is_some_and(|h| has_speaker(text, outline, h, rules)));
+    let prose = outline.lines.iter().filter(|l| rules.is_prose_speaker(&text[l.span.clone()])).count();
+    !headed && (prose >= 2 || (talks.is_empty() && prose == 1))
 }
 
 /// Talks of a prose report: each paragraph naming a speaker opens one.

@@ -48,22 +48,61 @@ impl SpeakerRules {
     pub fn parse_prose(&self, line: &str) -> Option<SpeakerLine> {
         let line = clean_markup(line);
         let toks = super::phrases::tokens(&line, 0);
-        let verb = (0..toks.len().min(16)).find(|&i| self.talk_verbs.match_at(&toks, i).is_some())?;
+        (0..toks.len().min(16))
+            .filter_map(|i| self.talk_verbs.match_at(&toks, i).map(|(len, _)| (i, len)))
+            .find_map(|(verb, len)| self.prose_at(&line, &toks, verb, len))
+    }
+
+    /// The speaker around the talk verb at token `verb` (of `len` tokens).
+    fn prose_at(&self, line: &str, toks: &[super::phrases::Token], verb: usize, len: usize) -> Option<SpeakerLine> {
         let before = line[..toks[verb].span.start].trim_end().trim_end_matches(',').trim_end();
         if let Some(open) = before.rfind('(').filter(|_| before.ends_with(')')) {
             let org = before[open + 1..before.len() - 1].trim();
             let (name, role) = self.name_and_role(&before[..open])?;
             return Some(SpeakerLine { name, role, organization: Some(org.to_string()).filter(|o| !o.is_empty()) });
         }
-        let marker = (1..verb).rev().find(|&i| self.affiliations.match_at(&toks, i).is_some_and(|(n, _)| i + n < verb));
-        if let Some(m) = marker {
+        let marker = (1..verb).rev().find(|&i| self.affiliations.match_at(toks, i).is_some_and(|(n, _)| i + n < verb));
+        if let Some(m) = marker
+            && let Some((name, role)) = self.name_and_role(&line[..toks[m].span.start])
+        {
             let org = line[toks[m + 1].span.start..toks[verb - 1].span.end].trim().trim_end_matches(',').trim();
-            let (name, role) = self.name_and_role(&line[..toks[m].span.start])?;
             let capitalised = org.chars().next().is_some_and(|c| c.is_uppercase() || c == '«' || c == '"');
             return capitalised.then(|| SpeakerLine { name, role, organization: Some(org.to_string()) });
         }
-        let (name, role) = self.name_and_role(before)?;
-        Some(SpeakerLine { name, role, organization: None })
+        match self.name_and_role(before) {
+            Some((name, role)) => Some(SpeakerLine { name, role, organization: None }),
+            None => self.speaker_after(&line[toks[verb + len - 1].span.end..]),
+        }
+    }
+
+    /// "выступал Дмитрий Соловьёв из ВКонтакте — про …", "was by Jane Roe, staff engineer at Bolt.":
+    /// the speaker named right after the verb.
+    fn speaker_after(&self, text: &str) -> Option<SpeakerLine> {
+        let clause = text.split(['—', '–', ';', '.', ':']).next().unwrap_or("").trim();
+        let words: Vec<&str> = clause.split_whitespace().collect();
+        let n = [3, 2].into_iter().filter(|&n| n <= words.len()).find(|&n| {
+            let name = words[..n].join(" ");
+            self.is_name(name.trim_end_matches(',')) && (n == 2 || !words[n - 1].ends_with(','))
+        })?;
+        let name = words[..n].join(" ").trim_end_matches(',').to_string();
+        let rest = words[n..].join(" ");
+        let rest = rest.trim_start_matches(',').trim();
+        if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.split(')').next()) {
+            return Some(SpeakerLine { name, role: None, organization: Some(inner.trim().to_string()) });
+        }
+        let toks = super::phrases::tokens(rest, 0);
+        let marker = (0..toks.len()).find(|&i| self.affiliations.match_at(&toks, i).is_some());
+        let (role, organization) = match marker {
+            Some(m) if m + 1 < toks.len() => {
+                let org = rest[toks[m + 1].span.start..].trim().trim_end_matches([',', '.']).to_string();
+                let role = rest[..toks[m].span.start].trim().trim_end_matches(',').trim();
+                let role = ["a ", "an ", "the "].iter().fold(role, |r, a| r.strip_prefix(a).unwrap_or(r));
+                (Some(role.to_string()).filter(|r| !r.is_empty()), Some(org))
+            }
+            _ => (None, None),
+        };
+        let organization = organization.filter(|o| o.chars().next().is_some_and(char::is_uppercase));
+        Some(SpeakerLine { name, role, organization })
     }
 
     /// "Анна Кузнецова, руководитель платформы" → the name, and the role when one follows it.
@@ -75,6 +114,7 @@ impl SpeakerRules {
         let (head, tail) = text.split_once(',')?;
         let name = self.trailing_name(head)?;
         let role = tail.trim().trim_end_matches(',').trim();
+        let role = ["a ", "an ", "the "].iter().fold(role, |r, article| r.strip_prefix(article).unwrap_or(r));
         let is_role = super::phrases::tokens(role, 0).iter().any(|t| self.roles.is_whole(&role[t.span.clone()]));
         Some((name, Some(role.to_string()).filter(|r| is_role && !r.is_empty())))
     }
@@ -371,6 +411,14 @@ mod tests {
             Some(("Raj Patel".into(), Some("Stripe".into())))
         );
         assert_eq!(prose("Мы рассказали о проблемах."), None);
+        assert_eq!(
+            prose("Последним выступал Дмитрий Соловьёв из ВКонтакте — про KPHP."),
+            Some(("Дмитрий Соловьёв".into(), Some("ВКонтакте".into())))
+        );
+        assert_eq!(
+            prose("The last talk I saw was by Oleksandr Kovalenko, staff engineer at Bolt."),
+            Some(("Oleksandr Kovalenko".into(), Some("Bolt".into())))
+        );
         assert_eq!(
             prose("Затем Анна Кузнецова, руководитель платформенной команды в Авито, рассказала про платформу."),
             Some(("Анна Кузнецова".into(), Some("Авито".into())))
