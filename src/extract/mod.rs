@@ -119,10 +119,11 @@ impl Extractor {
             .collect()
     }
 
-    /// True when a speaker-line name is really a technology or organization name.
+    /// True when a speaker-line "name" is really a technology or organization name, or contains a
+    /// technology ("Рассматривали Nomad").
     fn is_known_name(&self, name: &str) -> bool {
         let hits = self.dictionary.scan(name);
-        hits.iter().any(|h| h.span.len() * 2 >= name.trim().len())
+        hits.iter().any(|h| h.kind == Kind::Technology || h.span.len() * 2 >= name.trim().len())
     }
 }
 

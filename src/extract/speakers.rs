@@ -182,6 +182,10 @@ impl SpeakerRules {
     fn leading_names(&self, parts: &[String]) -> Vec<(String, usize)> {
         let mut out = Vec::new();
         for (i, part) in parts.iter().enumerate() {
+            // The last of several parts is the company ("Aisha Bello, Delivery Hero"), never a name.
+            if i > 0 && i + 1 == parts.len() && ![" и ", " and ", "("].iter().any(|m| part.contains(m)) {
+                break;
+            }
             let pieces = split_conjunction(part);
             if pieces.iter().all(|p| self.is_name(p)) {
                 out.extend(pieces.into_iter().map(|p| (p, i)));
