@@ -296,11 +296,14 @@ fn score_talk(graph: &Graph, t: &Term, gt: &GoldTalk, sc: &mut Scores) {
         .collect();
     let mut orgs: Vec<BTreeSet<String>> =
         mentioned.iter().filter(|x| graph.has_type(x, "organization")).map(|x| graph.labels(x)).collect();
-    for o in &people {
-        if !o.2.is_empty() && orgs.iter().all(|e| o.2.is_disjoint(e)) {
-            orgs.push(o.2.clone());
-        }
-    }
+    // Like the reference: each speaker's employer is checked against the mentioned organizations only,
+    // so two speakers of one unmentioned company count twice.
+    let employers: Vec<BTreeSet<String>> = people
+        .iter()
+        .filter(|o| !o.2.is_empty() && orgs.iter().all(|e| o.2.is_disjoint(e)))
+        .map(|o| o.2.clone())
+        .collect();
+    orgs.extend(employers);
     let tech_tp = match_sets(&techs, &gt.technologies, |o, g| !o.is_disjoint(&forms(g)));
     sc.add("technologies", tech_tp, techs.len(), gt.technologies.len());
     let org_tp = match_sets(&orgs, &gt.organizations, |o, g| !o.is_disjoint(&forms(g)));

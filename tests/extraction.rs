@@ -78,3 +78,96 @@ fn sample_scores_agree_with_the_reference_scorer() {
     }
     assert_eq!(ours.len(), reference.as_object().unwrap().len());
 }
+
+/// One fixture's figures from the real binary: kind → (tp, out, gold).
+fn fixture_rows(dir: &std::path::Path) -> serde_json::Map<String, serde_json::Value> {
+    let d = dir.to_str().unwrap();
+    let store = tempfile::tempdir().unwrap();
+    let out = run_ok(&store.path().join("s"), &["eval", "--json", "--gold", d, d]);
+    serde_json::from_str::<serde_json::Value>(&out).unwrap().as_object().unwrap().clone()
+}
+
+fn fixture_dirs() -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<_> = std::fs::read_dir(common::root().join("tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Held figures on our own fixtures (10 layouts, Russian and English): F1 over all of them together,
+/// and every layout must find its talks.
+#[test]
+fn fixtures_hold_their_figures() {
+    let dirs = fixture_dirs();
+    assert!(dirs.len() >= 8, "only {} fixtures", dirs.len());
+    let mut total: std::collections::BTreeMap<String, (u64, u64, u64)> = Default::default();
+    for dir in &dirs {
+        let rows = fixture_rows(dir);
+        let talks = rows["talks"]["f1"].as_f64().unwrap();
+        assert!(talks >= 0.8, "{}: talks F1 {talks:.2}", dir.display());
+        for (kind, r) in rows {
+            let t = total.entry(kind).or_default();
+            t.0 += r["tp"].as_u64().unwrap();
+            t.1 += r["out"].as_u64().unwrap();
+            t.2 += r["gold"].as_u64().unwrap();
+        }
+    }
+    let bars = [
+        ("talks", 0.95),
+        ("speakers", 0.95),
+        ("speaker organizations", 0.90),
+        ("technologies", 0.85),
+        ("organizations", 0.80),
+        ("relations (org, tech)", 0.80),
+        ("relations (org, stance, tech)", 0.55),
+    ];
+    for (kind, bar) in bars {
+        let (tp, out, gold) = total[kind];
+        let row = eval::Row { tp: tp as usize, out: out as usize, gold: gold as usize };
+        let f1 = row.prf().2;
+        println!("{kind:32} tp {tp:4} out {out:4} gold {gold:4} F1 {f1:.3}");
+        assert!(f1 >= bar, "{kind}: F1 {f1:.3} below the held {bar}");
+    }
+}
+
+/// `talkgraph eval` and the Python reference scorer give the same counts on every fixture.
+#[test]
+fn fixtures_eval_agrees_with_the_reference_scorer() {
+    let has_pyoxigraph =
+        std::process::Command::new("python3").args(["-c", "import pyoxigraph"]).status().is_ok_and(|s| s.success());
+    if !has_pyoxigraph {
+        eprintln!("skipped: python3 with pyoxigraph is not installed (CI installs it)");
+        return;
+    }
+    for dir in fixture_dirs() {
+        let d = dir.to_str().unwrap();
+        let store = tempfile::tempdir().unwrap();
+        let nt = run_ok(&store.path().join("s"), &["ingest", d]);
+        let _ = nt;
+        let export = store.path().join("export.nt");
+        run_ok(&store.path().join("s"), &["export", "--format", "nt", "--output", export.to_str().unwrap()]);
+        let gold = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "json"))
+            .unwrap();
+        let out = std::process::Command::new("python3")
+            .arg(common::root().join("tests/score.py"))
+            .arg(&export)
+            .arg(&gold)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let reference: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ours = fixture_rows(&dir);
+        for (kind, r) in &ours {
+            for field in ["tp", "out", "gold"] {
+                assert_eq!(r[field], reference[kind][field], "{}: {kind} {field}", dir.display());
+            }
+        }
+    }
+}

@@ -110,6 +110,7 @@ fn encode_talk(
         }
         if let Some(org) = &s.organization {
             w.link(&p, &TG.iri("worksFor"), &org.iri);
+            w.link(t, &TG.iri("mentions"), &org.iri);
             if let Some(written) = s.organization_as_written.as_deref().filter(|w| *w != org.name) {
                 w.text(&org.iri, &SKOS.iri("altLabel"), written);
             }
