@@ -45,16 +45,20 @@ pub fn describe(text: &str) -> String {
         .join("\n")
 }
 
-/// Parses `NAME=VALUE` parameters into variable bindings (plain string literals).
+/// Parses `NAME=VALUE` parameters into variable bindings (plain string literals). Each parameter also
+/// binds `?NAMEKey` to its lower-case form, which queries match against `tg:lookupKey` to find a
+/// technology or organization by any of its names through an index.
 pub fn parameters(raw: &[String]) -> Result<Vec<(Variable, Literal)>> {
-    raw.iter()
-        .map(|p| {
-            let (name, value) = p.split_once('=').ok_or_else(|| anyhow!("parameter {p:?} is not NAME=VALUE"))?;
-            let var = Variable::new(name.trim().trim_start_matches(['?', '$']))
-                .map_err(|e| anyhow!("parameter name {name:?}: {e}"))?;
-            Ok((var, Literal::new_simple_literal(value)))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for p in raw {
+        let (name, value) = p.split_once('=').ok_or_else(|| anyhow!("parameter {p:?} is not NAME=VALUE"))?;
+        let name = name.trim().trim_start_matches(['?', '$']);
+        let var = Variable::new(name).map_err(|e| anyhow!("parameter name {name:?}: {e}"))?;
+        let key = Variable::new(format!("{name}Key")).map_err(|e| anyhow!("parameter name {name:?}: {e}"))?;
+        out.push((var, Literal::new_simple_literal(value)));
+        out.push((key, Literal::new_simple_literal(crate::text::normalize(value.trim()))));
+    }
+    Ok(out)
 }
 
 /// Runs a read-only query over the union of all graphs.
@@ -80,8 +84,8 @@ pub fn run<'a>(
     prepared.on_store(store).execute().map_err(|e| anyhow!("query {} failed: {e}", query.origin))
 }
 
-/// Binds parameters as initial values: a one-row `VALUES` table joined at the bottom of the query's
-/// pattern, below every filter, so they are data, never query text.
+/// Binds parameters as initial values: a one-row `VALUES` table joined at the leftmost leaf of the
+/// query's pattern, below every filter and BIND, so they are data (never query text) and bound first.
 pub fn bind(query: spargebra::Query, params: &[(Variable, Literal)]) -> spargebra::Query {
     if params.is_empty() {
         return query;
@@ -124,6 +128,10 @@ fn inject(pattern: GraphPattern, values: GraphPattern) -> GraphPattern {
         GraphPattern::LeftJoin { left, right, expression } => {
             GraphPattern::LeftJoin { left: boxed(left), right, expression }
         }
+        GraphPattern::Join { left, right } => GraphPattern::Join { left: boxed(left), right },
+        GraphPattern::Minus { left, right } => GraphPattern::Minus { left: boxed(left), right },
+        GraphPattern::Union { left, right } => GraphPattern::Union { left: boxed(left), right: boxed(right) },
+        GraphPattern::Graph { name, inner } => GraphPattern::Graph { name, inner: boxed(inner) },
         other => GraphPattern::Join { left: Box::new(values), right: Box::new(other) },
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::corpus::{self, LoadedFile, NotesPath};
 use crate::extract::{Diagnostic, Extractor};
-use crate::rdf::vocab::{META_GRAPH, ONTOLOGY_GRAPH, TG, ontology_graph};
+use crate::rdf::vocab::{META_GRAPH, TG, ontology_graph};
 use crate::rdf::{self, FileInfo, iri};
 use anyhow::{Context, Result};
 use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, Term};
@@ -157,13 +157,13 @@ pub fn sync(
     let listing = corpus::list(roots);
     report.warnings.extend(listing.warnings);
     let known = manifest(store)?;
-    let mut todo: Vec<(NotesPath, Vec<u8>)> = Vec::new();
+    let mut todo: Vec<NotesPath> = Vec::new();
     for file in &listing.files {
         match std::fs::read(&file.path) {
             Ok(bytes) if known.get(&file.relative).is_some_and(|(_, sha)| *sha == corpus::sha256_hex(&bytes)) => {
                 report.unchanged += 1;
             }
-            Ok(bytes) => todo.push((file.clone(), bytes)),
+            Ok(_) => todo.push(file.clone()),
             Err(e) => report.warnings.push(format!("{}: {e}", file.path.display())),
         }
     }
@@ -172,36 +172,9 @@ pub fn sync(
     {
         return Ok(report);
     }
-    let extractor = if todo.is_empty() { None } else { Some(extractor()?) };
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let total = todo.len();
-    let results: Vec<FileOutcome> = todo
-        .into_par_iter()
-        .map(|(file, bytes)| {
-            let outcome = process(file, bytes, extractor.expect("extractor built when files are to do"));
-            (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
-            outcome
-        })
-        .collect();
     let present: std::collections::BTreeSet<&String> = listing.files.iter().map(|f| &f.relative).collect();
-    let mut fresh: Vec<Quad> = Vec::new();
-    for FileOutcome { path, quads, diagnostics, warnings } in results {
-        report.diagnostics.extend(diagnostics);
-        report.warnings.extend(warnings);
-        let Some(quads) = quads else { continue };
-        report.quads_written += quads.len();
-        if let Some((graph, _)) = known.get(&path) {
-            replace_graph(store, graph, &quads)?;
-            report.updated.push(path);
-        } else {
-            fresh.extend(quads);
-            report.added.push(path);
-        }
-    }
-    if !fresh.is_empty() {
-        let mut loader = store.bulk_loader();
-        loader.load_quads(fresh)?;
-        loader.commit()?;
+    if !todo.is_empty() {
+        load_files(store, &todo, extractor()?, &known, options, &mut report)?;
     }
     if options.remove_missing {
         for (path, (graph, _)) in &known {
@@ -214,6 +187,71 @@ pub fn sync(
     Ok(report)
 }
 
+/// Files extracted per round: enough to keep both cores busy, few enough to bound memory.
+const CHUNK_FILES: usize = 32;
+/// Quads handed to the bulk loader at once.
+const LOAD_BATCH: usize = 1_000_000;
+
+/// Extracts files in parallel, chunk by chunk on a producer thread, while this thread writes the
+/// previous chunk: new files go through one bulk loader (committed at the end, all or nothing),
+/// changed files replace their graph in one transaction each.
+fn load_files(
+    store: &Store,
+    todo: &[NotesPath],
+    extractor: &Extractor,
+    known: &BTreeMap<String, (String, String)>,
+    options: &SyncOptions<'_>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileOutcome>>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for chunk in todo.chunks(CHUNK_FILES) {
+                let outcomes: Vec<FileOutcome> = chunk
+                    .par_iter()
+                    .map(|file| {
+                        let outcome = process(file, extractor);
+                        (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, todo.len());
+                        outcome
+                    })
+                    .collect();
+                if tx.send(outcomes).is_err() {
+                    break;
+                }
+            }
+            drop(tx);
+        });
+        let mut loader = None;
+        let mut pending: Vec<Quad> = Vec::new();
+        for outcomes in rx {
+            for FileOutcome { path, quads, diagnostics, warnings } in outcomes {
+                report.diagnostics.extend(diagnostics);
+                report.warnings.extend(warnings);
+                let Some(quads) = quads else { continue };
+                report.quads_written += quads.len();
+                if let Some((graph, _)) = known.get(&path) {
+                    replace_graph(store, graph, &quads)?;
+                    report.updated.push(path);
+                } else {
+                    pending.extend(quads);
+                    report.added.push(path);
+                }
+            }
+            if pending.len() >= LOAD_BATCH {
+                loader.get_or_insert_with(|| store.bulk_loader()).load_quads(std::mem::take(&mut pending))?;
+            }
+        }
+        if !pending.is_empty() {
+            loader.get_or_insert_with(|| store.bulk_loader()).load_quads(pending)?;
+        }
+        if let Some(loader) = loader {
+            loader.commit()?;
+        }
+        Ok(())
+    })
+}
+
 /// What processing one file gave.
 struct FileOutcome {
     path: String,
@@ -222,14 +260,20 @@ struct FileOutcome {
     warnings: Vec<String>,
 }
 
-fn process(file: NotesPath, bytes: Vec<u8>, extractor: &Extractor) -> FileOutcome {
+fn process(file: &NotesPath, extractor: &Extractor) -> FileOutcome {
     let mut warnings = Vec::new();
-    let out = corpus::load(&file, bytes, &mut warnings).map(|loaded| file_quads(&loaded, extractor));
+    let out = match std::fs::read(&file.path) {
+        Ok(bytes) => corpus::load(file, bytes, &mut warnings).map(|loaded| file_quads(&loaded, extractor)),
+        Err(e) => {
+            warnings.push(format!("{}: {e}", file.path.display()));
+            None
+        }
+    };
     let (quads, diagnostics) = match out {
         Some((q, d)) => (Some(q), d),
         None => (None, Vec::new()),
     };
-    FileOutcome { path: file.relative, quads, diagnostics, warnings }
+    FileOutcome { path: file.relative.clone(), quads, diagnostics, warnings }
 }
 
 /// The quads and diagnostics of one file: parse → extract → encode.
@@ -268,25 +312,47 @@ fn ensure_ontology(
         return Ok(());
     }
     let ontology = extractor()?.ontology();
+    // Built by another version: start over (the notes are the source of truth and are read again).
+    let roots = roots(store)?;
+    store.clear()?;
     let mut tx = store.start_transaction()?;
-    let old_graphs: Vec<_> = store.named_graphs().collect::<Result<_, _>>()?;
-    for g in old_graphs.iter().filter(|g| g.to_string().starts_with(&format!("<{ONTOLOGY_GRAPH}"))) {
-        tx.clear_graph(g.as_ref())?;
-    }
     for (file, quads) in &ontology.files {
         let graph = GraphName::NamedNode(NamedNode::new(ontology_graph(file))?);
         for q in quads {
             tx.insert(&Quad::new(q.subject.clone(), q.predicate.clone(), q.object.clone(), graph.clone()));
         }
     }
+    let keys = GraphName::NamedNode(NamedNode::new(ontology_graph("keys"))?);
+    for q in lookup_keys(ontology) {
+        tx.insert(&Quad::new(q.subject, q.predicate, q.object, keys.clone()));
+    }
     set_meta(&mut tx, store, "ontologyVersion", &ontology.version)?;
     set_meta(&mut tx, store, "talkgraphVersion", BUILD)?;
-    for graph in manifest(store)?.values().map(|(g, _)| g) {
-        tx.clear_graph(NamedNodeRef::new(graph)?)?;
-    }
     tx.commit()?;
+    if let Some(roots) = roots {
+        set_roots(store, &roots)?;
+    }
     report.ontology_loaded = true;
     Ok(())
+}
+
+/// `tg:lookupKey` triples: every label of every technology and organization in lower case, so a query
+/// finds a concept by any of its names through an index instead of scanning labels.
+fn lookup_keys(ontology: &crate::ontology::Ontology) -> Vec<oxigraph::model::Triple> {
+    let key = NamedNode::new_unchecked(TG.iri("lookupKey"));
+    let mut out = Vec::new();
+    for c in ontology.technologies.iter().chain(&ontology.organizations) {
+        let labels: std::collections::BTreeSet<String> =
+            c.labels.iter().chain(&c.exact).chain(&c.ambiguous).map(|l| crate::text::normalize(l.trim())).collect();
+        for l in labels {
+            out.push(oxigraph::model::Triple::new(
+                NamedNode::new_unchecked(&c.iri),
+                key.clone(),
+                Literal::new_simple_literal(l),
+            ));
+        }
+    }
+    out
 }
 
 /// Records the corpus roots the store follows.

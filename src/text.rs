@@ -20,7 +20,25 @@ pub struct Word {
 
 /// Lower case with ё folded to е: the form every dictionary comparison uses.
 pub fn normalize(text: &str) -> String {
-    text.chars().flat_map(char::to_lowercase).map(|c| if c == 'ё' { 'е' } else { c }).collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match fast_lower(c) {
+            Some(l) => out.push(l),
+            None => out.extend(c.to_lowercase().map(|l| if l == 'ё' { 'е' } else { l })),
+        }
+    }
+    out
+}
+
+/// Lower case of ASCII and Russian letters without the Unicode tables (ё folded to е); None for others.
+pub fn fast_lower(c: char) -> Option<char> {
+    match c {
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        'А'..='Я' => char::from_u32(c as u32 + 32),
+        'Ё' | 'ё' => Some('е'),
+        _ if c.is_ascii() || ('а'..='я').contains(&c) => Some(c),
+        _ => None,
+    }
 }
 
 /// Letters and digits only, lower case, ё→е: the key the reference scorer compares names by.
@@ -30,7 +48,11 @@ pub fn compact_key(text: &str) -> String {
 
 /// True for characters that belong inside a word: letters, digits, and `_`.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        ('\u{0400}'..='\u{04FF}').contains(&c) || c.is_alphanumeric()
+    }
 }
 
 /// True when the word is written in Cyrillic letters (judged by its first letter).
@@ -47,8 +69,8 @@ pub fn words(text: &str) -> Vec<Word> {
     for (i, &(pos, c)) in chars.iter().enumerate() {
         let joins = matches!(c, '-' | '\'' | '.' | '’')
             && start.is_some()
-            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric())
-            && chars[i - 1].1.is_alphanumeric();
+            && chars.get(i + 1).is_some_and(|&(_, n)| is_word_char(n) && n != '_')
+            && is_word_char(chars[i - 1].1);
         if is_word_char(c) || joins {
             start.get_or_insert(pos);
         } else if let Some(s) = start.take() {
@@ -64,6 +86,24 @@ pub fn words(text: &str) -> Vec<Word> {
 /// The stem of one (already normalised) word: Russian Snowball for Cyrillic, English for Latin,
 /// the word itself for anything else (numbers, symbols).
 pub fn stem(word: &str) -> String {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+    }
+    CACHE.with(|cache| {
+        if let Some(hit) = cache.borrow().get(word) {
+            return hit.clone();
+        }
+        let stemmed = stem_uncached(word);
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 200_000 {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), stemmed.clone());
+        stemmed
+    })
+}
+
+fn stem_uncached(word: &str) -> String {
     if is_cyrillic(word) {
         RUSSIAN.stem(word).into_owned()
     } else if word.chars().any(|c| c.is_ascii_alphabetic()) {

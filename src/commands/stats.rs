@@ -38,7 +38,13 @@ pub fn run(cli: &Cli, args: &NotesArgs, out: &mut dyn Write) -> Result<()> {
                 stance_props.join(" ")
             ),
         ),
-        ("stance evidence lines", of_type("Stance")),
+        (
+            "stance evidence lines",
+            format!(
+                "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH ?g {{ ?x <{}> ?k }} {in_notes} }}",
+                TG.iri("stanceKind")
+            ),
+        ),
     ];
     for (label, text) in counts {
         writeln!(out, "{label:<24} {}", count(&store, &text)?)?;

@@ -10,7 +10,7 @@
 
 use crate::ontology::{Concept, Ontology};
 use crate::text;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -76,6 +76,7 @@ impl Dictionary {
         folded.dedup_by(|a, b| a.0 == b.0);
         let build = |pats: Vec<&String>| {
             AhoCorasickBuilder::new()
+                .kind(Some(AhoCorasickKind::DFA))
                 .match_kind(MatchKind::LeftmostLongest)
                 .build(pats)
                 .expect("dictionary patterns compile")
@@ -209,7 +210,10 @@ fn stem_prefix(label: &str) -> Option<String> {
 pub fn fold_same_len(text: &str) -> String {
     text.chars()
         .map(|c| {
-            let lower = if c == 'ё' || c == 'Ё' { 'е' } else { c.to_lowercase().next().unwrap_or(c) };
+            if let Some(l) = text::fast_lower(c) {
+                return l;
+            }
+            let lower = c.to_lowercase().next().unwrap_or(c);
             if lower.len_utf8() == c.len_utf8() && c.to_lowercase().count() == 1 { lower } else { c }
         })
         .collect()

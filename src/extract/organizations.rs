@@ -46,17 +46,16 @@ impl OrgIndex {
 /// Names the wording marks as organizations: a capitalised name (or a «quoted» one) right after an
 /// organization word ("в компании Лента", "our client Acme Corp"), and, on a case line ("Кейс 2:
 /// Магнит", "Case study (Acme)"), the name after the case word or in parentheses.
-pub fn marked_names(text: &str, markers: &PhraseSet<()>, case_markers: &PhraseSet<()>) -> Vec<String> {
-    let toks = tokens(text, 0);
+pub fn marked_names(text: &str, toks: &[Token], markers: &PhraseSet<()>, case_markers: &PhraseSet<()>) -> Vec<String> {
     let mut out = Vec::new();
-    for (range, ()) in markers.find_all(&toks) {
+    for (range, ()) in markers.find_all(toks) {
         let rest = &toks[range.end..];
         let gap = rest.first().map_or("", |t| &text[toks[range.end - 1].span.end..t.span.start]);
         if gap.chars().all(|c| c.is_whitespace() || matches!(c, '«' | '"' | '“')) {
             out.extend(capitalised_run(text, rest));
         }
     }
-    if case_markers.match_at(&toks, 0).is_some() {
+    if case_markers.match_at(toks, 0).is_some() {
         if let Some(inner) = text.rfind('(').and_then(|o| text[o + 1..].split(')').next()) {
             out.extend(capitalised_run(inner, &tokens(inner, 0)).filter(|n| n.len() == inner.trim().len()));
         }
@@ -113,7 +112,7 @@ mod tests {
 
     fn marked(text: &str) -> Vec<String> {
         let set = |w: &[&str]| PhraseSet::new(w.iter().map(|w| (w.to_string(), ())));
-        marked_names(text, &set(&["компания", "client"]), &set(&["кейс", "case"]))
+        marked_names(text, &tokens(text, 0), &set(&["компания", "client"]), &set(&["кейс", "case"]))
     }
 
     #[test]

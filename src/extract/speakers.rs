@@ -46,7 +46,12 @@ impl SpeakerRules {
     /// The speaker a prose line introduces: "Иван Петров из Тинькофф рассказал о …",
     /// "Jane Doe from Shopify talked about …", "Next, Raj Patel (Stripe) presented …".
     pub fn parse_prose(&self, line: &str) -> Option<SpeakerLine> {
-        let line = clean_markup(line);
+        // The talk verb comes early: read only the start of long lines.
+        let head = match line.char_indices().nth(240) {
+            Some((at, _)) => &line[..at],
+            None => line,
+        };
+        let line = clean_markup(head);
         let toks = super::phrases::tokens(&line, 0);
         (0..toks.len().min(16))
             .filter_map(|i| self.talk_verbs.match_at(&toks, i).map(|(len, _)| (i, len)))

@@ -7,7 +7,9 @@
 //! source markers ("с", "from") mark what was left and target markers what was adopted; "X -> Y" leaves X
 //! for Y. Everything else is left to the caller's defaults.
 
-use super::phrases::{PhraseSet, Token, tokens};
+#[cfg(test)]
+use super::phrases::tokens;
+use super::phrases::{PhraseSet, Token};
 use crate::ontology::{Cue, CueKind, Stance};
 use std::ops::Range;
 
@@ -55,19 +57,26 @@ impl CueRules {
     }
 
     /// The first stance cue of a text, if any (used for lines that introduce a list).
-    pub fn leading_stance(&self, text: &str) -> Option<CueKind> {
-        let toks = tokens(text, 0);
-        self.cues.find_all(&toks).into_iter().map(|(_, k)| k).next()
+    pub fn leading_stance(&self, toks: &[Token]) -> Option<CueKind> {
+        self.cues.find_all(toks).into_iter().map(|(_, k)| k).next()
     }
 
     /// Assigns stances to the technology mentions (spans relative to `sentence`) of one sentence.
+    #[cfg(test)]
     pub fn analyse(&self, sentence: &str, mentions: &[Range<usize>]) -> SentenceStances {
+        self.analyse_tokens(sentence, &tokens(sentence, 0), mentions)
+    }
+
+    /// `analyse` with the sentence's tokens already made (spans relative to `sentence`).
+    pub fn analyse_tokens(&self, sentence: &str, toks: &[Token], mentions: &[Range<usize>]) -> SentenceStances {
         let mut out = SentenceStances { assigned: vec![None; mentions.len()], unattached: None };
         let mut carry: Option<(CueKind, bool)> = None;
         let mut previous: Vec<usize> = Vec::new();
-        for (segment, hard) in segments(sentence, &self.breaks) {
-            let items = self.items(sentence, segment.clone(), mentions);
-            let list_like = self.is_list_continuation(sentence, &segment, mentions, &items);
+        for (segment, hard) in segments(sentence, toks, &self.breaks) {
+            let seg_toks: Vec<&Token> =
+                toks.iter().filter(|t| segment.start <= t.span.start && t.span.end <= segment.end).collect();
+            let items = self.items(sentence, segment.clone(), &seg_toks, mentions);
+            let list_like = self.is_list_continuation(&segment, &seg_toks, mentions, &items);
             let start = if !hard && list_like { carry } else { None };
             let here: Vec<usize> =
                 items.iter().filter_map(|(_, i)| if let Item::Mention(m) = i { Some(*m) } else { None }).collect();
@@ -138,12 +147,18 @@ impl CueRules {
     }
 
     /// The cues, markers, arrows and mentions of a segment, in order.
-    fn items(&self, sentence: &str, segment: Range<usize>, mentions: &[Range<usize>]) -> Vec<(usize, Item)> {
+    fn items(
+        &self,
+        sentence: &str,
+        segment: Range<usize>,
+        toks: &[&Token],
+        mentions: &[Range<usize>],
+    ) -> Vec<(usize, Item)> {
         let text = &sentence[segment.clone()];
-        let toks = tokens(text, segment.start);
         let outside: Vec<Token> = toks
-            .into_iter()
+            .iter()
             .filter(|t| !mentions.iter().any(|m| m.start <= t.span.start && t.span.end <= m.end))
+            .map(|t| (*t).clone())
             .collect();
         let mut items: Vec<(usize, Item)> = Vec::new();
         for (range, kind) in self.cues.find_all(&outside) {
@@ -173,18 +188,16 @@ impl CueRules {
     /// A segment that only lists technologies continues the previous segment's cue.
     fn is_list_continuation(
         &self,
-        sentence: &str,
         segment: &Range<usize>,
+        toks: &[&Token],
         mentions: &[Range<usize>],
         items: &[(usize, Item)],
     ) -> bool {
         let has_cue = items.iter().any(|(_, i)| matches!(i, Item::Cue(..)));
         let inside: Vec<&Range<usize>> =
             mentions.iter().filter(|m| segment.start <= m.start && m.end <= segment.end).collect();
-        let other_words = tokens(&sentence[segment.clone()], segment.start)
-            .iter()
-            .filter(|t| !inside.iter().any(|m| m.start <= t.span.start && t.span.end <= m.end))
-            .count();
+        let other_words =
+            toks.iter().filter(|t| !inside.iter().any(|m| m.start <= t.span.start && t.span.end <= m.end)).count();
         !has_cue && !inside.is_empty() && other_words <= 1
     }
 }
@@ -215,7 +228,7 @@ fn assign_all(indices: &[usize], kind: CueKind, source: bool, out: &mut Sentence
 }
 
 /// Cuts a sentence at commas (soft) and at `;`, `:` and break words (hard).
-fn segments(sentence: &str, breaks: &PhraseSet<()>) -> Vec<(Range<usize>, bool)> {
+fn segments(sentence: &str, toks: &[Token], breaks: &PhraseSet<()>) -> Vec<(Range<usize>, bool)> {
     let mut cuts: Vec<(usize, usize, bool)> = Vec::new();
     for (i, c) in sentence.char_indices() {
         match c {
@@ -224,8 +237,7 @@ fn segments(sentence: &str, breaks: &PhraseSet<()>) -> Vec<(Range<usize>, bool)>
             _ => {}
         }
     }
-    let toks = tokens(sentence, 0);
-    for (range, ()) in breaks.find_all(&toks) {
+    for (range, ()) in breaks.find_all(toks) {
         cuts.push((toks[range.start].span.start, toks[range.end - 1].span.end, true));
     }
     cuts.sort();

@@ -60,7 +60,8 @@ pub fn extract_talk(
         let text = doc.slice(&line.span);
         let masked = mask_urls(text);
         let mut hits = ex.dictionary.scan(&masked);
-        for name in super::organizations::marked_names(&masked, &ex.org_markers, &ex.case_markers) {
+        let toks = super::phrases::tokens(&masked, 0);
+        for name in super::organizations::marked_names(&masked, &toks, &ex.org_markers, &ex.case_markers) {
             let is_tech = hits.iter().any(|h| h.kind == Kind::Technology && masked[h.span.clone()].contains(&name));
             if !is_tech && !aliases.iter().any(|(a, _)| *a == name) {
                 let org = ex.organizations.resolve(&name, &ex.ontology, &ex.dictionary);
@@ -73,15 +74,15 @@ pub fn extract_talk(
         for span in ex.candidates.find(&masked, &taken) {
             facts.candidates.push(Candidate { term: text[span].to_string(), line: line.number });
         }
-        update_org_context(ex, &mut ctx, text, line.kind, &hits, &aliases, speaker_org.as_ref());
+        update_org_context(ex, &mut ctx, text, &toks, line.kind, &hits, &aliases, speaker_org.as_ref());
         let techs: Vec<(Range<usize>, String)> = hits
             .iter()
             .filter(|h| h.kind == Kind::Technology)
             .map(|h| (h.span.clone(), ex.ontology.technologies[h.concept].iri.clone()))
             .collect();
-        update_inherited(ex, &mut ctx, text, line.kind, techs.is_empty());
+        update_inherited(ex, &mut ctx, text, &toks, line.kind, techs.is_empty());
         if let Some(org) = ctx.org.clone() {
-            line_stances(ex, text, line.number, &techs, &org, &ctx, &mut found);
+            line_stances(ex, text, &toks, line.number, &techs, &org, &ctx, &mut found);
         }
     }
     facts.stances = resolve(found);
@@ -215,17 +216,18 @@ fn record_mentions(
 }
 
 /// A case line ("Кейс 1 … (Republic)", "Case: Acme") hands the story to the organization it names.
+#[allow(clippy::too_many_arguments, reason = "one line's facts, each argument a different one")]
 fn update_org_context(
     ex: &Extractor,
     ctx: &mut Context,
     text: &str,
+    toks: &[super::phrases::Token],
     kind: LineKind,
     hits: &[Hit],
     aliases: &[(String, OrgRef)],
     speaker_org: Option<&OrgRef>,
 ) {
-    let toks = super::phrases::tokens(text, 0);
-    let is_case = ex.case_markers.match_at(&toks, 0).is_some();
+    let is_case = ex.case_markers.match_at(toks, 0).is_some();
     if is_case {
         let named = hits
             .iter()
@@ -239,7 +241,14 @@ fn update_org_context(
 }
 
 /// A line that introduces a list ("Посмотрели:", "Stack:") hands its stance to the items below it.
-fn update_inherited(ex: &Extractor, ctx: &mut Context, text: &str, kind: LineKind, no_techs: bool) {
+fn update_inherited(
+    ex: &Extractor,
+    ctx: &mut Context,
+    text: &str,
+    toks: &[super::phrases::Token],
+    kind: LineKind,
+    no_techs: bool,
+) {
     let depth = match kind {
         LineKind::ListItem { depth } => Some(depth),
         _ => None,
@@ -254,7 +263,7 @@ fn update_inherited(ex: &Extractor, ctx: &mut Context, text: &str, kind: LineKin
     }
     let introduces = text.trim_end().ends_with(':') || text.trim_end().ends_with('?');
     if introduces && no_techs {
-        let stance = match ex.cues.leading_stance(text) {
+        let stance = match ex.cues.leading_stance(toks) {
             Some(CueKind::Stance(s)) => Some(s),
             Some(CueKind::Migration) => Some(Stance::Adopted),
             _ => None,
@@ -264,9 +273,11 @@ fn update_inherited(ex: &Extractor, ctx: &mut Context, text: &str, kind: LineKin
 }
 
 /// The stances one line states for the organization of the context.
+#[allow(clippy::too_many_arguments, reason = "one line's facts, each argument a different one")]
 fn line_stances(
     ex: &Extractor,
     text: &str,
+    toks: &[super::phrases::Token],
     line: usize,
     techs: &[(Range<usize>, String)],
     org: &OrgRef,
@@ -280,7 +291,15 @@ fn line_stances(
         let local: Vec<Range<usize>> =
             inside.iter().map(|(s, _)| s.start - sentence.start..s.end - sentence.start).collect();
         let evidence = text[sentence.clone()].to_string();
-        let result = ex.cues.analyse(&text[sentence.clone()], &local);
+        let sentence_toks: Vec<super::phrases::Token> = toks
+            .iter()
+            .filter(|t| sentence.start <= t.span.start && t.span.end <= sentence.end)
+            .map(|t| super::phrases::Token {
+                span: t.span.start - sentence.start..t.span.end - sentence.start,
+                stem: t.stem.clone(),
+            })
+            .collect();
+        let result = ex.cues.analyse_tokens(&text[sentence.clone()], &sentence_toks, &local);
         let push = |iri: &String, stance: Stance, explicit: bool, found: &mut Vec<StanceFact>| {
             let organization = org.clone();
             found.push(StanceFact {
@@ -346,6 +365,10 @@ fn final_stance(facts: Vec<StanceFact>) -> Option<StanceFact> {
         .collect();
     evidence.sort();
     evidence.dedup();
+    // A default `uses` rests on a plain mention: its first line is evidence enough.
+    if !chosen.explicit {
+        evidence.truncate(1);
+    }
     Some(StanceFact { evidence, ..chosen })
 }
 

@@ -4,7 +4,7 @@
 //! sentence, line, file and talk (PROV-O style).
 
 use super::iri;
-use super::vocab::{PROV, RDFS, SCHEMA, SKOS, TG, XSD, id};
+use super::vocab::{SCHEMA, SKOS, TG, XSD, id};
 use crate::extract::{Extraction, OrgRef};
 use crate::ontology::Ontology;
 use oxigraph::model::vocab::rdf;
@@ -41,7 +41,7 @@ fn node(iri: &str) -> NamedNode {
     NamedNode::new_unchecked(iri)
 }
 
-/// The quads of one notes file's graph, sorted and without duplicates.
+/// The quads of one notes file's graph, in writing order, without duplicates.
 pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> Vec<Quad> {
     let notes = iri::notes(&file.path);
     let mut w = Writer { graph: GraphName::NamedNode(node(&notes)), quads: Vec::new() };
@@ -67,8 +67,8 @@ pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> 
         encode_talk(&mut w, talk, &t, &notes, event.as_deref(), ontology, &mut described);
     }
     let mut quads = w.quads;
-    quads.sort_by_cached_key(|q| q.to_string());
-    quads.dedup();
+    let mut seen = std::collections::HashSet::with_capacity(quads.len());
+    quads.retain(|q| seen.insert(q.clone()));
     quads
 }
 
@@ -113,6 +113,7 @@ fn encode_talk(
             w.link(t, &TG.iri("mentions"), &org.iri);
             if let Some(written) = s.organization_as_written.as_deref().filter(|w| *w != org.name) {
                 w.text(&org.iri, &SKOS.iri("altLabel"), written);
+                w.text(&org.iri, &TG.iri("lookupKey"), &crate::text::normalize(written));
             }
             describe_org(w, org, described);
         }
@@ -134,15 +135,12 @@ fn encode_talk(
         describe_tech(w, &s.technology, ontology, described);
         for e in &s.evidence {
             let node_iri = iri::stance(t, &s.organization.iri, &s.technology, e.line);
-            w.link(&node_iri, rdf::TYPE.as_str(), &TG.iri("Stance"));
             w.link(&node_iri, &TG.iri("organization"), &s.organization.iri);
             w.link(&node_iri, &TG.iri("technology"), &s.technology);
             w.link(&node_iri, &TG.iri("stanceKind"), &kind);
             w.text(&node_iri, &TG.iri("evidence"), &e.text);
             w.add(&node_iri, &TG.iri("line"), integer(e.line));
             w.link(&node_iri, &TG.iri("talk"), t);
-            w.link(&node_iri, &TG.iri("notesFile"), notes);
-            w.link(&node_iri, &PROV.iri("wasDerivedFrom"), notes);
         }
     }
 }
@@ -162,7 +160,7 @@ fn describe_org(w: &mut Writer, org: &OrgRef, described: &mut BTreeSet<String>) 
     if described.insert(org.iri.clone()) {
         w.link(&org.iri, rdf::TYPE.as_str(), &TG.iri("Organization"));
         w.text(&org.iri, &SKOS.iri("prefLabel"), &org.name);
-        w.text(&org.iri, &TG.iri("name"), &org.name);
+        w.text(&org.iri, &TG.iri("lookupKey"), &crate::text::normalize(&org.name));
     }
 }
 
@@ -173,7 +171,6 @@ fn describe_tech(w: &mut Writer, tech: &str, ontology: &Ontology, described: &mu
     w.link(tech, rdf::TYPE.as_str(), &TG.iri("Technology"));
     if let Some(c) = ontology.technology(tech) {
         w.text(tech, &SKOS.iri("prefLabel"), &c.pref_label);
-        w.text(tech, &RDFS.iri("label"), &c.pref_label);
         if let Some(cat) = &c.category {
             w.link(tech, &TG.iri("category"), cat);
         }
