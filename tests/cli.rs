@@ -152,3 +152,38 @@ fn usage_errors_exit_with_2() {
     let out = assert_cmd::Command::cargo_bin("talkgraph").unwrap().arg("frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn candidates_lists_unknown_terms_with_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(
+        notes.join("a.md"),
+        "# T\nJane Roe, SRE, Initech\n\nМы внедрили gravitondb и frob-proxy, потом gravitondb обновили.\n",
+    )
+    .unwrap();
+    let out = run_ok(&dir.path().join("s"), &["candidates", notes.to_str().unwrap()]);
+    assert!(
+        out.lines().any(|l| l.contains("gravitondb") && l.trim_start().starts_with('2') && l.contains("a.md:4")),
+        "{out}"
+    );
+    assert!(out.contains("frob-proxy"), "{out}");
+}
+
+#[test]
+fn eval_scores_the_sample_against_its_gold() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_ok(&dir.path().join("s"), &["eval", "--gold", "tests/gold"]);
+    let talks = out.lines().find(|l| l.starts_with("talks")).unwrap_or_default();
+    assert!(talks.trim_end().ends_with("1.000"), "{out}");
+}
+
+#[test]
+fn eval_names_a_missing_notes_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        talkgraph(&dir.path().join("s")).args(["eval", "--gold", "tests/gold", "tests/fixtures"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("000_221fd2861c5af3bb.txt"));
+}
