@@ -14,11 +14,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "talkgraph")
 
 
-def run(args, **kw):
+def run(args, timeout=None, **kw):
     """Runs a command; returns (seconds, peak RSS in MB of that child, stdout)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
-    out = subprocess.run(args, check=True, capture_output=True, text=True, **kw)
+    out = subprocess.run(args, check=True, capture_output=True, text=True, timeout=timeout, **kw)
     dt = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return dt, max(after, before) / 1024, out.stdout
@@ -60,8 +60,12 @@ def bench(talks, work, reps, peers):
             if line.startswith("# @param "):
                 p = line.split()[2]
                 params += ["--param", f"{p}={'stolon' if p == 'tech' else 'Яндекс'}"]
-        times = [run([BIN, "--store", store, "query", name, "--format", "csv", *params])[0] for _ in range(reps)]
-        rows += [f"| query {name} (one CLI call) | p50 {1000 * pct(times, 50):.0f} ms, p95 {1000 * pct(times, 95):.0f} ms |"]
+        try:
+            times = [run([BIN, "--store", store, "query", name, "--format", "csv", *params], timeout=30)[0]
+                     for _ in range(reps)]
+            rows += [f"| query {name} (one CLI call) | p50 {1000 * pct(times, 50):.0f} ms, p95 {1000 * pct(times, 95):.0f} ms |"]
+        except subprocess.TimeoutExpired:
+            rows += [f"| query {name} (one CLI call) | over 30 s (stopped) |"]
     for fmt in ["ttl", "nt", "nq", "trig"]:
         out_file = os.path.join(work, f"export{talks}.{fmt}")
         dt, rss, _ = run([BIN, "--store", store, "export", "--format", fmt, "--ontology", "all" if fmt == "nq" else "schema", "--output", out_file])
