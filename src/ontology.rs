@@ -204,9 +204,9 @@ impl Ontology {
         Ok(ontology)
     }
 
-    /// The technology with this IRI.
+    /// The technology with this IRI (the table is sorted by IRI).
     pub fn technology(&self, iri: &str) -> Option<&Concept> {
-        self.technologies.iter().find(|c| c.iri == iri)
+        self.technologies.binary_search_by(|c| c.iri.as_str().cmp(iri)).ok().map(|i| &self.technologies[i])
     }
 }
 

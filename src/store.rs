@@ -8,7 +8,7 @@
 use crate::corpus::{self, LoadedFile, NotesPath};
 use crate::extract::{Diagnostic, Extractor};
 use crate::rdf::vocab::{META_GRAPH, TG, ontology_graph};
-use crate::rdf::{self, FileInfo, iri};
+use crate::rdf::{self, FileInfo};
 use anyhow::{Context, Result};
 use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, Term};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
@@ -370,9 +370,4 @@ pub fn set_roots(store: &Store, roots: &[PathBuf]) -> Result<()> {
 /// The corpus roots the store follows, if recorded.
 pub fn roots(store: &Store) -> Result<Option<Vec<PathBuf>>> {
     Ok(meta(store, "sourceRoots")?.map(|s| s.lines().map(PathBuf::from).collect()))
-}
-
-/// The graph IRI of a notes path (for tests and tools).
-pub fn graph_of(path: &str) -> String {
-    iri::notes(path)
 }

@@ -56,15 +56,7 @@ fn sample_scores_agree_with_the_reference_scorer() {
     let file = dir.path().join("export.nt");
     std::fs::write(&file, nt).unwrap();
     let gold_path = common::root().join("tests/gold/000_221fd2861c5af3bb.json");
-    let out = std::process::Command::new("python3")
-        .arg(common::root().join("tests/score.py"))
-        .arg(&file)
-        .arg(&gold_path)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let reference: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reference = reference_scores(&file, &gold_path);
     let ours = eval::score(&quads, &[gold("tests/gold/000_221fd2861c5af3bb.json")]);
     for (kind, row) in &ours {
         let r = &reference[kind];
@@ -145,8 +137,7 @@ fn fixtures_eval_agrees_with_the_reference_scorer() {
     for dir in fixture_dirs() {
         let d = dir.to_str().unwrap();
         let store = tempfile::tempdir().unwrap();
-        let nt = run_ok(&store.path().join("s"), &["ingest", d]);
-        let _ = nt;
+        run_ok(&store.path().join("s"), &["ingest", d]);
         let export = store.path().join("export.nt");
         run_ok(&store.path().join("s"), &["export", "--format", "nt", "--output", export.to_str().unwrap()]);
         let gold = std::fs::read_dir(&dir)
@@ -154,15 +145,7 @@ fn fixtures_eval_agrees_with_the_reference_scorer() {
             .map(|e| e.unwrap().path())
             .find(|p| p.extension().is_some_and(|e| e == "json"))
             .unwrap();
-        let out = std::process::Command::new("python3")
-            .arg(common::root().join("tests/score.py"))
-            .arg(&export)
-            .arg(&gold)
-            .arg("--json")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let reference: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let reference = reference_scores(&export, &gold);
         let ours = fixture_rows(&dir);
         for (kind, r) in &ours {
             for field in ["tp", "out", "gold"] {
@@ -170,4 +153,17 @@ fn fixtures_eval_agrees_with_the_reference_scorer() {
             }
         }
     }
+}
+
+/// The reference scorer's table (`tests/score.py --json`) for an exported graph and a gold file.
+fn reference_scores(export: &std::path::Path, gold: &std::path::Path) -> serde_json::Value {
+    let out = std::process::Command::new("python3")
+        .arg(common::root().join("tests/score.py"))
+        .arg(export)
+        .arg(gold)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
 }

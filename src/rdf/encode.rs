@@ -4,7 +4,7 @@
 //! sentence, line, file and talk (PROV-O style).
 
 use super::iri;
-use super::vocab::{SCHEMA, SKOS, TG, XSD, id};
+use super::vocab::{SCHEMA, SKOS, TG, XSD};
 use crate::extract::{Extraction, OrgRef};
 use crate::ontology::Ontology;
 use oxigraph::model::vocab::rdf;
@@ -175,5 +175,4 @@ fn describe_tech(w: &mut Writer, tech: &str, ontology: &Ontology, described: &mu
             w.link(tech, &TG.iri("category"), cat);
         }
     }
-    let _ = id::TECH;
 }

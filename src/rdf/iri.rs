@@ -33,11 +33,6 @@ pub fn stance(talk_iri: &str, org_iri: &str, tech_iri: &str, line: usize) -> Str
     id::STANCE.iri(&path)
 }
 
-/// The IRI of a technology candidate, by term.
-pub fn candidate(term: &str) -> String {
-    id::CANDIDATE.iri(&slug(term))
-}
-
 /// A file path as a slug, keeping its folders readable.
 fn path_slug(path: &str) -> String {
     path.split('/').map(slug).collect::<Vec<_>>().join("/")
