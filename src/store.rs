@@ -26,15 +26,35 @@ pub enum Location {
     Memory,
 }
 
+/// What a command mostly does with the store; decides how many table files RocksDB keeps open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// Bulk writing: every table file open at once.
+    Ingest,
+    /// Reading (after a sync that usually changes nothing): tables opened as queries need them, so that
+    /// opening the store does not load the index of every table file first.
+    Read,
+}
+
+/// Table files a reading command keeps open; RocksDB preloads a quarter of this on open.
+const READ_OPEN_FILES: u32 = 32;
+
 /// Opens the store.
-pub fn open(location: &Location) -> Result<Store> {
+pub fn open(location: &Location, workload: Workload) -> Result<Store> {
     match location {
         Location::Memory => Ok(Store::new()?),
         Location::Disk(dir) => {
             if dir.exists() && !looks_like_store(dir) {
                 anyhow::bail!("{} exists but is not a talkgraph store; refusing to write into it", dir.display());
             }
-            Store::open(dir).map_err(|e| store_open_error(dir, e))
+            let store = match workload {
+                Workload::Ingest => Store::open(dir),
+                Workload::Read => Store::open_with_options(
+                    dir,
+                    oxigraph::store::StoreOptions::default().with_max_open_files(READ_OPEN_FILES),
+                ),
+            };
+            store.map_err(|e| store_open_error(dir, e))
         }
     }
 }
@@ -145,7 +165,9 @@ pub struct SyncOptions<'a> {
 /// Brings the store up to date with the notes files under `roots`.
 ///
 /// `extractor` is called only when something must be extracted, so a store that is already current
-/// answers without compiling the dictionary.
+/// answers without compiling the dictionary. A file whose size and modification time match the stamp
+/// recorded when it was last hashed is not read at all; one with a new stamp is hashed, and extracted
+/// only when its hash changed.
 pub fn sync(
     store: &Store,
     roots: &[PathBuf],
@@ -157,61 +179,129 @@ pub fn sync(
     let listing = corpus::list(roots);
     report.warnings.extend(listing.warnings);
     let known = manifest(store)?;
-    let mut todo: Vec<NotesPath> = Vec::new();
+    let stamps = stamps(store)?;
+    let mut todo: Vec<(NotesPath, Option<String>)> = Vec::new();
+    let mut restamped: Vec<(String, String)> = Vec::new();
     for file in &listing.files {
+        let stamp = file_stamp(&file.path);
+        let Some((graph, sha)) = known.get(&file.relative) else {
+            todo.push((file.clone(), stamp));
+            continue;
+        };
+        if stamp.is_some() && stamps.get(graph) == stamp.as_ref() {
+            report.unchanged += 1;
+            continue;
+        }
         match std::fs::read(&file.path) {
-            Ok(bytes) if known.get(&file.relative).is_some_and(|(_, sha)| *sha == corpus::sha256_hex(&bytes)) => {
+            Ok(bytes) if *sha == corpus::sha256_hex(&bytes) => {
                 report.unchanged += 1;
+                restamped.extend(stamp.map(|s| (graph.clone(), s)));
             }
-            Ok(_) => todo.push(file.clone()),
+            Ok(_) => todo.push((file.clone(), stamp)),
             Err(e) => report.warnings.push(format!("{}: {e}", file.path.display())),
         }
     }
-    if todo.is_empty()
-        && (!options.remove_missing || known.keys().all(|p| listing.files.iter().any(|f| f.relative == *p)))
-    {
-        return Ok(report);
-    }
     let present: std::collections::BTreeSet<&String> = listing.files.iter().map(|f| &f.relative).collect();
+    let missing: Vec<(&String, &String)> = if options.remove_missing {
+        known.iter().filter(|(path, _)| !present.contains(path)).map(|(path, (graph, _))| (path, graph)).collect()
+    } else {
+        Vec::new()
+    };
     if !todo.is_empty() {
-        load_files(store, &todo, extractor()?, &known, options, &mut report)?;
+        restamped.extend(load_files(store, &todo, extractor()?, &known, options, &mut report)?);
     }
-    if options.remove_missing {
-        for (path, (graph, _)) in &known {
-            if !present.contains(path) {
-                replace_graph(store, graph, &[])?;
-                report.removed.push(path.clone());
-            }
-        }
+    for (path, graph) in &missing {
+        replace_graph(store, graph, &[])?;
+        report.removed.push((*path).clone());
+    }
+    let dropped: Vec<&String> = missing.iter().map(|(_, graph)| *graph).collect();
+    if !restamped.is_empty() || !dropped.is_empty() {
+        write_stamps(store, &restamped, &dropped)?;
     }
     Ok(report)
 }
 
+/// Files younger than this are hashed again next time: an edit within the same clock tick as the
+/// read would otherwise keep the same stamp.
+const RACY_SECONDS: u64 = 2;
+
+/// A file's size and modification time as one string, or `None` when unknown or too recent to trust.
+fn file_stamp(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?;
+    let age = std::time::SystemTime::now().duration_since(modified).ok()?;
+    if age.as_secs() < RACY_SECONDS {
+        return None;
+    }
+    let since_epoch = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("{}:{}", meta.len(), since_epoch.as_nanos()))
+}
+
+/// The recorded stamps, by notes graph IRI.
+fn stamps(store: &Store) -> Result<BTreeMap<String, String>> {
+    let predicate = NamedNode::new_unchecked(TG.iri("fileStamp"));
+    let graph = NamedNodeRef::new_unchecked(META_GRAPH);
+    let mut out = BTreeMap::new();
+    for q in store.quads_for_pattern(None, Some(predicate.as_ref()), None, Some(graph.into())) {
+        let q = q?;
+        if let (oxigraph::model::NamedOrBlankNode::NamedNode(g), Term::Literal(l)) = (q.subject, q.object) {
+            out.insert(g.into_string(), l.value().to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// Records new stamps and forgets those of dropped graphs, in one transaction.
+fn write_stamps(store: &Store, stamps: &[(String, String)], dropped: &[&String]) -> Result<()> {
+    let predicate = NamedNode::new_unchecked(TG.iri("fileStamp"));
+    let graph = GraphName::NamedNode(NamedNode::new_unchecked(META_GRAPH));
+    let mut tx = store.start_transaction()?;
+    let subjects = stamps.iter().map(|(g, _)| g).chain(dropped.iter().copied());
+    for subject in subjects {
+        let subject = NamedNode::new(subject.as_str())?;
+        let old: Vec<Quad> = store
+            .quads_for_pattern(Some(subject.as_ref().into()), Some(predicate.as_ref()), None, Some(graph.as_ref()))
+            .collect::<Result<_, _>>()?;
+        for q in &old {
+            tx.remove(q);
+        }
+    }
+    for (subject, stamp) in stamps {
+        let subject = NamedNode::new(subject.as_str())?;
+        tx.insert(&Quad::new(subject, predicate.clone(), Literal::new_simple_literal(stamp), graph.clone()));
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// Files extracted per round: enough to keep both cores busy, few enough to bound memory.
 const CHUNK_FILES: usize = 32;
-/// Quads handed to the bulk loader at once.
-const LOAD_BATCH: usize = 1_000_000;
+/// Quads handed to the bulk loader at once (whole files): bounds the memory of an ingest.
+const LOAD_BATCH: usize = 200_000;
 
 /// Extracts files in parallel, chunk by chunk on a producer thread, while this thread writes the
-/// previous chunk: new files go through one bulk loader (committed at the end, all or nothing),
-/// changed files replace their graph in one transaction each.
+/// previous chunk: new files go to the bulk loader (committed at the end, all or nothing, then
+/// compacted so that later reads find a tidy store), changed files and files too big for one batch
+/// replace their graph in one transaction each. Returns the stamps of the files written, to be
+/// recorded once they are in the store.
 fn load_files(
     store: &Store,
-    todo: &[NotesPath],
+    todo: &[(NotesPath, Option<String>)],
     extractor: &Extractor,
     known: &BTreeMap<String, (String, String)>,
     options: &SyncOptions<'_>,
     report: &mut SyncReport,
-) -> Result<()> {
+) -> Result<Vec<(String, String)>> {
     let done = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileOutcome>>(1);
+    let mut written = Vec::new();
     std::thread::scope(|scope| {
         scope.spawn(|| {
             for chunk in todo.chunks(CHUNK_FILES) {
                 let outcomes: Vec<FileOutcome> = chunk
                     .par_iter()
-                    .map(|file| {
-                        let outcome = process(file, extractor);
+                    .map(|(file, stamp)| {
+                        let outcome = process(file, stamp.clone(), extractor);
                         (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, todo.len());
                         outcome
                     })
@@ -222,45 +312,71 @@ fn load_files(
             }
             drop(tx);
         });
-        let mut loader = None;
+        let mut loader: Option<oxigraph::store::BulkLoader<'_>> = None;
         let mut pending: Vec<Quad> = Vec::new();
+        let mut pending_stamps: Vec<(String, String)> = Vec::new();
         for outcomes in rx {
-            for FileOutcome { path, quads, diagnostics, warnings } in outcomes {
+            for FileOutcome { path, graph, stamp, quads, diagnostics, warnings } in outcomes {
                 report.diagnostics.extend(diagnostics);
                 report.warnings.extend(warnings);
                 let Some(quads) = quads else { continue };
                 report.quads_written += quads.len();
-                if let Some((graph, _)) = known.get(&path) {
-                    replace_graph(store, graph, &quads)?;
+                let stamp = stamp.map(|s| (graph.clone(), s));
+                if let Some((old, _)) = known.get(&path) {
+                    replace_graph(store, old, &quads)?;
                     report.updated.push(path);
-                } else {
-                    pending.extend(quads);
-                    report.added.push(path);
+                    written.extend(stamp);
+                    continue;
                 }
-            }
-            if pending.len() >= LOAD_BATCH {
-                loader.get_or_insert_with(|| store.bulk_loader()).load_quads(std::mem::take(&mut pending))?;
+                report.added.push(path);
+                if quads.len() > LOAD_BATCH {
+                    replace_graph(store, &graph, &quads)?;
+                    written.extend(stamp);
+                    continue;
+                }
+                if pending.len() + quads.len() > LOAD_BATCH {
+                    let bulk = loader.get_or_insert_with(|| bulk_loader(store));
+                    bulk.load_quads(std::mem::take(&mut pending))?;
+                    written.append(&mut pending_stamps);
+                }
+                pending.extend(quads);
+                pending_stamps.extend(stamp);
             }
         }
         if !pending.is_empty() {
-            loader.get_or_insert_with(|| store.bulk_loader()).load_quads(pending)?;
+            loader.get_or_insert_with(|| bulk_loader(store)).load_quads(pending)?;
+            written.append(&mut pending_stamps);
         }
         if let Some(loader) = loader {
             loader.commit()?;
+            // Bulk-loaded SST files overlap; left alone, every later open would start compacting them.
+            store.optimize()?;
         }
-        Ok(())
-    })
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(written)
+}
+
+/// A bulk loader with bounded memory. It is atomic: its SST files are written to disk as batches come
+/// and ingested together at commit, so a killed ingest leaves none of the new files' graphs behind.
+fn bulk_loader(store: &Store) -> oxigraph::store::BulkLoader<'_> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The loader splits its memory target (in thousands of quads) between its threads.
+    let memory_mb = (LOAD_BATCH + LOAD_BATCH / 4) * threads / 1000;
+    store.bulk_loader().with_num_threads(threads).with_max_memory_size_in_megabytes(memory_mb)
 }
 
 /// What processing one file gave.
 struct FileOutcome {
     path: String,
+    graph: String,
+    stamp: Option<String>,
     quads: Option<Vec<Quad>>,
     diagnostics: Vec<Diagnostic>,
     warnings: Vec<String>,
 }
 
-fn process(file: &NotesPath, extractor: &Extractor) -> FileOutcome {
+fn process(file: &NotesPath, stamp: Option<String>, extractor: &Extractor) -> FileOutcome {
     let mut warnings = Vec::new();
     let out = match std::fs::read(&file.path) {
         Ok(bytes) => corpus::load(file, bytes, &mut warnings).map(|loaded| file_quads(&loaded, extractor)),
@@ -273,7 +389,8 @@ fn process(file: &NotesPath, extractor: &Extractor) -> FileOutcome {
         Some((q, d)) => (Some(q), d),
         None => (None, Vec::new()),
     };
-    FileOutcome { path: file.relative.clone(), quads, diagnostics, warnings }
+    let graph = rdf::iri::notes(&file.relative);
+    FileOutcome { path: file.relative.clone(), graph, stamp, quads, diagnostics, warnings }
 }
 
 /// The quads and diagnostics of one file: parse → extract → encode.

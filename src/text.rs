@@ -87,7 +87,7 @@ pub fn words(text: &str) -> Vec<Word> {
 /// the word itself for anything else (numbers, symbols).
 pub fn stem(word: &str) -> String {
     thread_local! {
-        static CACHE: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+        static CACHE: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
     }
     CACHE.with(|cache| {
         if let Some(hit) = cache.borrow().get(word) {

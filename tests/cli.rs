@@ -107,6 +107,46 @@ fn ingest_replaces_an_edited_file_and_drops_a_removed_one() {
     assert!(report.contains("removed  extra.md"), "{report}");
 }
 
+/// Sets a file's modification time `minutes` ago, so that its stamp is old enough to be trusted.
+fn age(path: &std::path::Path, minutes: u64) {
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(60 * minutes);
+    std::fs::File::options().write(true).open(path).unwrap().set_modified(when).unwrap();
+}
+
+#[test]
+fn ingest_sees_an_edit_that_keeps_the_size_and_skips_files_whose_stamp_is_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    let file = notes.join("talk.md");
+    std::fs::write(&file, "# Queues\nJane Roe, SRE, Initech\n\nWe moved to Kafka.\n").unwrap();
+    age(&file, 60);
+    let store = dir.path().join("s");
+    run_ok(&store, &["ingest", notes.to_str().unwrap()]);
+    let unchanged = run_ok(&store, &["ingest"]);
+    assert!(unchanged.contains("1 unchanged"), "{unchanged}");
+    // Same size, new content, new (but not recent) modification time: must be read again.
+    std::fs::write(&file, "# Queues\nJane Roe, SRE, Initech\n\nWe moved to Kafkb.\n").unwrap();
+    age(&file, 30);
+    let edited = run_ok(&store, &["ingest"]);
+    assert!(edited.contains("1 updated"), "{edited}");
+    let answer = run_ok(&store, &["query", "companies-moved-to", "--param", "tech=kafka"]);
+    assert!(!answer.contains("Initech"), "the edit was missed: {answer}");
+}
+
+#[test]
+fn export_from_memory_and_from_disk_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let disk = run_ok(&dir.path().join("s"), &["export", "--format", "trig"]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_talkgraph"))
+        .current_dir(common::root())
+        .args(["--memory", "export", "--format", "trig"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(disk, String::from_utf8(out.stdout).unwrap(), "memory and disk stores export differently");
+}
+
 fn triples(ttl: &[u8]) -> HashSet<Triple> {
     RdfParser::from_format(RdfFormat::Turtle).for_slice(ttl).map(|q| Triple::from(q.expect("export parses"))).collect()
 }

@@ -12,10 +12,10 @@ pub fn run(cli: &Cli, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
         && let Location::Disk(dir) = location(cli)
         && dir.exists()
     {
-        store::open(&Location::Disk(dir.clone()))?;
+        store::open(&Location::Disk(dir.clone()), store::Workload::Ingest)?;
         std::fs::remove_dir_all(&dir)?;
     }
-    let store = store::open(&location(cli))?;
+    let store = store::open(&location(cli), store::Workload::Ingest)?;
     let roots = roots_for(&store, &args.notes.paths)?;
     let report = sync(&store, &roots, true)?;
     for path in &report.added {

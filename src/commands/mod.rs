@@ -47,7 +47,7 @@ pub fn extractor() -> Result<&'static Extractor> {
 
 /// Opens the store and brings it up to date with `paths` (or the roots it follows, or `notes/`).
 pub fn open_current(cli: &Cli, paths: &[PathBuf]) -> Result<(Store, SyncReport)> {
-    let store = store::open(&location(cli))?;
+    let store = store::open(&location(cli), store::Workload::Read)?;
     let roots = roots_for(&store, paths)?;
     let report = sync(&store, &roots, true)?;
     report_problems(cli, &report)?;

@@ -5,7 +5,7 @@
 //! jargon (`ontology/lexicon.ttl`, tg:CommonWord) never counts.
 
 use crate::text;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 /// The common-word list, compiled.

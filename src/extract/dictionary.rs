@@ -11,7 +11,7 @@
 use crate::ontology::{Concept, Ontology};
 use crate::text;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// Which vocabulary a concept comes from.
@@ -65,7 +65,7 @@ impl Dictionary {
     pub fn new(ontology: &Ontology) -> Dictionary {
         let mut folded: Vec<(String, Pattern, String)> = Vec::new();
         let mut exact: Vec<(String, Pattern)> = Vec::new();
-        let mut fuzzy = HashMap::new();
+        let mut fuzzy = HashMap::default();
         let tables = [(Kind::Technology, &ontology.technologies), (Kind::Organization, &ontology.organizations)];
         for (kind, concepts) in tables {
             for (i, c) in concepts.iter().enumerate() {

@@ -9,7 +9,7 @@ use super::phrases::{PhraseSet, Token, tokens};
 use crate::ontology::Ontology;
 use crate::rdf::vocab::id;
 use crate::text;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Lookup of vocabulary organizations by the compact form of any of their labels.
 pub struct OrgIndex {
@@ -19,7 +19,7 @@ pub struct OrgIndex {
 impl OrgIndex {
     /// Indexes every label of every vocabulary organization.
     pub fn new(ontology: &Ontology) -> OrgIndex {
-        let mut by_key = HashMap::new();
+        let mut by_key = HashMap::default();
         for (i, c) in ontology.organizations.iter().enumerate() {
             for l in c.labels.iter().chain(&c.exact).chain(&c.ambiguous) {
                 by_key.entry(text::compact_key(l)).or_insert(i);

@@ -2,7 +2,7 @@
 //! matched word by word against stemmed text, longest phrase first.
 
 use crate::text;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// One word of a text with its stem.
@@ -34,7 +34,7 @@ pub struct PhraseSet<T> {
 impl<T: Clone> PhraseSet<T> {
     /// Compiles phrases; longer phrases are tried first.
     pub fn new(phrases: impl IntoIterator<Item = (String, T)>) -> Self {
-        let mut by_first: HashMap<String, Vec<(Vec<String>, T)>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<(Vec<String>, T)>> = HashMap::default();
         for (phrase, payload) in phrases {
             let stems = text::stems(&phrase);
             if let Some(first) = stems.first() {

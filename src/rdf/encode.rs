@@ -66,10 +66,17 @@ pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> 
         let t = iri::talk(&file.path, &name, n);
         encode_talk(&mut w, talk, &t, &notes, event.as_deref(), ontology, &mut described);
     }
-    let mut quads = w.quads;
-    let mut seen = std::collections::HashSet::with_capacity(quads.len());
-    quads.retain(|q| seen.insert(q.clone()));
-    quads
+    without_duplicates(w.quads)
+}
+
+/// The quads in their first-seen order, each once, without cloning any.
+fn without_duplicates(quads: Vec<Quad>) -> Vec<Quad> {
+    let first: Vec<bool> = {
+        let mut seen = rustc_hash::FxHashSet::default();
+        seen.reserve(quads.len());
+        quads.iter().map(|q| seen.insert(q)).collect()
+    };
+    quads.into_iter().zip(first).filter_map(|(q, keep)| keep.then_some(q)).collect()
 }
 
 /// What names a talk's IRI: its title, else "talk by <first speaker>", else its line.

@@ -1,12 +1,13 @@
-//! Serialising the store: all notes graphs (and the ontology graph unless left out), sorted so that the
-//! same notes always give byte-identical output, with the talkgraph prefixes declared. Formats without
-//! named graphs get the union of the graphs, each triple once.
+//! Serialising the store: all notes graphs (and the ontology graph unless left out), streamed graph by
+//! graph in sorted order so that the same notes always give byte-identical output, with the talkgraph
+//! prefixes declared. Formats without named graphs get the union of the graphs, each triple once.
 
-use super::vocab::{META_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SCHEMA_GRAPH};
+use super::vocab::{META_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SCHEMA_GRAPH, id};
 use anyhow::Result;
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, Quad};
+use oxigraph::model::{GraphName, NamedOrBlankNode, Quad};
 use oxigraph::store::Store;
+use std::hash::{Hash, Hasher};
 use std::io::Write;
 
 /// Which ontology graphs an export carries besides the notes graphs.
@@ -20,36 +21,68 @@ pub enum Scope {
     All,
 }
 
-/// Writes the store in `format`.
+/// Writes the store in `format`, one graph at a time in graph-name order, each graph's triples sorted:
+/// memory holds one graph, never the whole store. Formats without named graphs write each triple once.
 pub fn write(store: &Store, format: RdfFormat, scope: Scope, out: &mut dyn Write) -> Result<()> {
-    let mut quads: Vec<Quad> =
-        store.iter().filter(|q| q.as_ref().map_or(true, |q| keep(&q.graph_name, scope))).collect::<Result<_, _>>()?;
-    if !format.supports_datasets() {
-        for q in &mut quads {
-            q.graph_name = GraphName::DefaultGraph;
-        }
-    }
-    quads.sort_by_cached_key(|q| {
-        (q.graph_name.to_string(), q.subject.to_string(), q.predicate.to_string(), q.object.to_string())
-    });
-    quads.dedup();
+    let mut graphs: Vec<GraphName> = vec![GraphName::DefaultGraph];
+    let mut named: Vec<NamedOrBlankNode> =
+        store.named_graphs().filter(|g| g.as_ref().map_or(true, |g| keep(g, scope))).collect::<Result<_, _>>()?;
+    named.sort_by_cached_key(ToString::to_string);
+    graphs.extend(named.into_iter().map(GraphName::from));
     let mut serializer = RdfSerializer::from_format(format);
     for ns in PREFIXES {
         serializer = serializer.with_prefix(ns.prefix, ns.base)?;
     }
     let mut writer = serializer.for_writer(out);
-    for q in &quads {
-        writer.serialize_quad(q)?;
+    let mut written = SharedTriples::default();
+    for graph in &graphs {
+        let mut quads: Vec<Quad> =
+            store.quads_for_pattern(None, None, None, Some(graph.as_ref())).collect::<Result<_, _>>()?;
+        quads.sort_by_cached_key(|q| (q.subject.to_string(), q.predicate.to_string(), q.object.to_string()));
+        for mut q in quads {
+            if !format.supports_datasets() {
+                if !written.first_time(&q) {
+                    continue;
+                }
+                q.graph_name = GraphName::DefaultGraph;
+            }
+            writer.serialize_quad(&q)?;
+        }
     }
     writer.finish()?;
     Ok(())
 }
 
-fn keep(graph: &GraphName, scope: Scope) -> bool {
+/// The triples already written that another graph may repeat (descriptions of technologies,
+/// organizations and people), as 128-bit hashes; talks, stance nodes and notes-file nodes belong to one
+/// graph and are not tracked, which keeps this set small.
+#[derive(Default)]
+struct SharedTriples(rustc_hash::FxHashSet<u128>);
+
+impl SharedTriples {
+    fn first_time(&mut self, q: &Quad) -> bool {
+        let subject = match &q.subject {
+            NamedOrBlankNode::NamedNode(n) => n.as_str(),
+            NamedOrBlankNode::BlankNode(_) => "",
+        };
+        if [id::TALK, id::STANCE, id::NOTES].iter().any(|ns| subject.starts_with(ns.base)) {
+            return true;
+        }
+        let hash = |salt: u8| {
+            let mut h = std::hash::DefaultHasher::new();
+            salt.hash(&mut h);
+            (&q.subject, &q.predicate, &q.object).hash(&mut h);
+            h.finish()
+        };
+        self.0.insert((u128::from(hash(1)) << 64) | u128::from(hash(2)))
+    }
+}
+
+fn keep(graph: &NamedOrBlankNode, scope: Scope) -> bool {
     match graph {
-        GraphName::NamedNode(n) if n.as_str() == META_GRAPH => false,
-        GraphName::NamedNode(n) if n.as_str() == SCHEMA_GRAPH => scope != Scope::None,
-        GraphName::NamedNode(n) if n.as_str().starts_with(ONTOLOGY_GRAPH) => scope == Scope::All,
+        NamedOrBlankNode::NamedNode(n) if n.as_str() == META_GRAPH => false,
+        NamedOrBlankNode::NamedNode(n) if n.as_str() == SCHEMA_GRAPH => scope != Scope::None,
+        NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(ONTOLOGY_GRAPH) => scope == Scope::All,
         _ => true,
     }
 }

@@ -1,0 +1,51 @@
+//! Benchmark aid: latency of every canned query run in-process on an existing store (opened once), as
+//! p50/p95 over repetitions, so `BENCHMARKS.md` can separate query time from process and store start-up.
+//! `cargo run --release --example query_latency -- STORE_DIR [REPS] [QUERY.rq]`
+//! Parameters: `tech=stolon`, any other `@param` = `Яндекс` (the values bench/run.py uses).
+
+use std::time::Instant;
+use talkgraph::sparql::{self, QueryText};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().expect("a store folder");
+    let reps: usize = args.next().map_or(Ok(20), |r| r.parse())?;
+    let t = Instant::now();
+    let store =
+        talkgraph::store::open(&talkgraph::store::Location::Disk(dir.into()), talkgraph::store::Workload::Read)?;
+    println!("open store: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let only: Option<(String, String)> = match args.next() {
+        Some(file) => Some((file.clone(), std::fs::read_to_string(&file)?)),
+        None => None,
+    };
+    let queries: Vec<(&str, &str)> = match &only {
+        Some((name, text)) => vec![(name.as_str(), text.as_str())],
+        None => sparql::CANNED.to_vec(),
+    };
+    for (name, text) in queries {
+        let raw: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# @param "))
+            .filter_map(|l| l.split_whitespace().next())
+            .map(|p| format!("{p}={}", if p == "tech" { "stolon" } else { "Яндекс" }))
+            .collect();
+        let params = sparql::parameters(&raw)?;
+        let query = QueryText { origin: name.to_string(), text: text.to_string() };
+        let mut times = Vec::with_capacity(reps);
+        let mut rows = 0;
+        for _ in 0..reps {
+            let t = Instant::now();
+            let mut out = Vec::new();
+            sparql::write(sparql::run(&store, &query, &params, None)?, sparql::ResultFormat::Csv, &mut out)?;
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            rows = out.iter().filter(|b| **b == b'\n').count().saturating_sub(1);
+        }
+        times.sort_by(f64::total_cmp);
+        let at = |p: f64| times[((p / 100.0) * (times.len() - 1) as f64).round() as usize];
+        println!("{name:24} p50 {:8.1} ms  p95 {:8.1} ms  {rows} rows", at(50.0), at(95.0));
+    }
+    Ok(())
+}
