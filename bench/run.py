@@ -3,7 +3,8 @@
 
     python3 bench/run.py [--talks 1000 10000] [--work /tmp/tgbench] [--reps 5] [--no-peers] [--quick]
 
-Builds nothing: run `cargo build --release --examples` first (the binary and examples/query_latency). Generates corpora with bench/make_corpus.py (the seed is
+Builds nothing: run `cargo build --release --examples` first (the binary and examples/query_latency), or
+point TALKGRAPH_BIN and TALKGRAPH_LATENCY_BIN at copies so that rebuilding during a run changes nothing. Generates corpora with bench/make_corpus.py (the seed is
 notes/), then measures with the release binary (wall time and peak RSS of each command), and, unless
 --no-peers, pyoxigraph bulk-loading the same quads (our N-Quads export) into RocksDB and
 bench/peer_py_extractor.py on the same corpus. Prints a Markdown report to stdout.
@@ -11,7 +12,8 @@ bench/peer_py_extractor.py on the same corpus. Prints a Markdown report to stdou
 import argparse, os, platform, shutil, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "talkgraph")
+BIN = os.environ.get("TALKGRAPH_BIN", os.path.join(ROOT, "target", "release", "talkgraph"))
+LATENCY = os.environ.get("TALKGRAPH_LATENCY_BIN", os.path.join(ROOT, "target", "release", "examples", "query_latency"))
 
 
 def run(args, timeout=None, **kw):
@@ -115,7 +117,7 @@ def query_rows(store, reps):
             rows += [f"| query {name}, one CLI call | p50 {1000 * pct(times, 50):.0f} ms, p95 {1000 * pct(times, 95):.0f} ms |"]
         except subprocess.TimeoutExpired:
             rows += [f"| query {name}, one CLI call | over 60 s (stopped) |"]
-    latency = os.path.join(ROOT, "target", "release", "examples", "query_latency")
+    latency = LATENCY
     if os.path.exists(latency):
         _, _, out = run([latency, store, str(reps)], timeout=1800)
         for line in out.splitlines():

@@ -59,10 +59,15 @@ pub fn open(location: &Location, workload: Workload) -> Result<Store> {
     }
 }
 
+/// Another process (an ingest) holds the store's write lock.
+#[derive(Debug, thiserror::Error)]
+#[error("store {} is in use by another talkgraph process", .0.display())]
+pub struct StoreInUse(pub PathBuf);
+
 fn store_open_error(dir: &Path, e: oxigraph::store::StorageError) -> anyhow::Error {
     let text = e.to_string();
     if text.contains("lock") || text.contains("Resource temporarily unavailable") {
-        anyhow::anyhow!("store {} is in use by another talkgraph process", dir.display())
+        StoreInUse(dir.to_path_buf()).into()
     } else {
         anyhow::anyhow!("cannot open store {}: {text}", dir.display())
     }

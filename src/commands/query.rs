@@ -25,8 +25,39 @@ pub fn run(cli: &Cli, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
     check_required(&query, &params)?;
     let timeout = args.timeout.map(Duration::from_secs_f64);
     let (store, _) = open_current(cli, &[])?;
-    let results = sparql::run(&store, &query, &params, timeout)?;
-    sparql::write(results, args.format, out)
+    match timeout {
+        None => sparql::write(sparql::run(&store, &query, &params, None)?, args.format, out),
+        Some(limit) => {
+            let answer = bounded(limit, || {
+                let mut buffer = Vec::new();
+                sparql::write(sparql::run(&store, &query, &params, Some(limit))?, args.format, &mut buffer)?;
+                Ok(buffer)
+            });
+            out.write_all(&answer?)?;
+            Ok(())
+        }
+    }
+}
+
+/// How long past `--timeout` a query may take to notice its cancellation before the process stops it.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// Runs `work` on its own thread; if it has not finished shortly after `limit` (the query engine checks
+/// for cancellation only between steps, and one step can be long), the process exits with an error.
+fn bounded(limit: Duration, work: impl FnOnce() -> Result<Vec<u8>> + Send) -> Result<Vec<u8>> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            let _ = tx.send(work());
+        });
+        match rx.recv_timeout(limit + GRACE) {
+            Ok(answer) => answer,
+            Err(_) => {
+                eprintln!("error: the query ran past --timeout {:.1} s and was stopped", limit.as_secs_f64());
+                std::process::exit(1)
+            }
+        }
+    })
 }
 
 /// Every `@param` the query's header declares must be given.
