@@ -34,11 +34,24 @@ pub fn open(location: &Location) -> Result<Store> {
             if dir.exists() && !looks_like_store(dir) {
                 anyhow::bail!("{} exists but is not a talkgraph store; refusing to write into it", dir.display());
             }
-            Store::open(dir).map_err(|e| store_open_error(dir, e))
+            open_disk(dir)
         }
     }
 }
 
+/// Opens (or creates) the RocksDB store in `dir`.
+#[cfg(feature = "rocksdb")]
+fn open_disk(dir: &Path) -> Result<Store> {
+    Store::open(dir).map_err(|e| store_open_error(dir, e))
+}
+
+/// Built without RocksDB (as the fuzz target is), only in-memory stores exist.
+#[cfg(not(feature = "rocksdb"))]
+fn open_disk(dir: &Path) -> Result<Store> {
+    anyhow::bail!("cannot open store {}: talkgraph was built without the rocksdb feature; use --memory", dir.display())
+}
+
+#[cfg(feature = "rocksdb")]
 fn store_open_error(dir: &Path, e: oxigraph::store::StorageError) -> anyhow::Error {
     let text = e.to_string();
     if text.contains("lock") || text.contains("Resource temporarily unavailable") {
