@@ -9,7 +9,7 @@ use crate::extract::{Extraction, OrgRef};
 use crate::ontology::Ontology;
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// Facts about the notes file itself.
 #[derive(Debug, Clone)]
@@ -66,9 +66,18 @@ pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> 
         let t = iri::talk(&file.path, &name, n);
         encode_talk(&mut w, talk, &t, &notes, event.as_deref(), ontology, &mut described);
     }
-    let mut quads = w.quads;
-    let mut seen = std::collections::HashSet::with_capacity(quads.len());
-    quads.retain(|q| seen.insert(q.clone()));
+    first_occurrences(w.quads)
+}
+
+/// The quads without repeats, in order. Repeats are found through references, not clones: a 100 MB
+/// notes file makes millions of quads, and a set of copies would double the memory they take.
+fn first_occurrences(mut quads: Vec<Quad>) -> Vec<Quad> {
+    let keep: Vec<bool> = {
+        let mut seen: HashSet<&Quad> = HashSet::with_capacity(quads.len());
+        quads.iter().map(|q| seen.insert(q)).collect()
+    };
+    let mut keep = keep.into_iter();
+    quads.retain(|_| keep.next().unwrap_or(true));
     quads
 }
 
