@@ -37,6 +37,7 @@ pub enum Workload {
 }
 
 /// Table files a reading command keeps open; RocksDB preloads a quarter of this on open.
+#[cfg(feature = "rocksdb")]
 const READ_OPEN_FILES: u32 = 32;
 
 /// Opens the store.
@@ -47,14 +48,7 @@ pub fn open(location: &Location, workload: Workload) -> Result<Store> {
             if dir.exists() && !looks_like_store(dir) {
                 anyhow::bail!("{} exists but is not a talkgraph store; refusing to write into it", dir.display());
             }
-            let store = match workload {
-                Workload::Ingest => Store::open(dir),
-                Workload::Read => Store::open_with_options(
-                    dir,
-                    oxigraph::store::StoreOptions::default().with_max_open_files(READ_OPEN_FILES),
-                ),
-            };
-            store.map_err(|e| store_open_error(dir, e))
+            open_disk(dir, workload)
         }
     }
 }
@@ -64,6 +58,25 @@ pub fn open(location: &Location, workload: Workload) -> Result<Store> {
 #[error("store {} is in use by another talkgraph process", .0.display())]
 pub struct StoreInUse(pub PathBuf);
 
+/// Opens (or creates) the RocksDB store in `dir`.
+#[cfg(feature = "rocksdb")]
+fn open_disk(dir: &Path, workload: Workload) -> Result<Store> {
+    let store = match workload {
+        Workload::Ingest => Store::open(dir),
+        Workload::Read => {
+            Store::open_with_options(dir, oxigraph::store::StoreOptions::default().with_max_open_files(READ_OPEN_FILES))
+        }
+    };
+    store.map_err(|e| store_open_error(dir, e))
+}
+
+/// Built without RocksDB (as the fuzz target is), only in-memory stores exist.
+#[cfg(not(feature = "rocksdb"))]
+fn open_disk(dir: &Path, _workload: Workload) -> Result<Store> {
+    anyhow::bail!("cannot open store {}: talkgraph was built without the rocksdb feature; use --memory", dir.display())
+}
+
+#[cfg(feature = "rocksdb")]
 fn store_open_error(dir: &Path, e: oxigraph::store::StorageError) -> anyhow::Error {
     let text = e.to_string();
     if text.contains("lock") || text.contains("Resource temporarily unavailable") {
@@ -354,12 +367,24 @@ fn load_files(
         }
         if let Some(loader) = loader {
             loader.commit()?;
-            // Bulk-loaded SST files overlap; left alone, every later open would start compacting them.
-            store.optimize()?;
+            compact(store)?;
         }
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(written)
+}
+
+/// Compacts a store after a bulk load: its SST files overlap and, left alone, every later open would
+/// start compacting them (and a short command would abandon that work, again and again).
+#[cfg(feature = "rocksdb")]
+fn compact(store: &Store) -> Result<()> {
+    Ok(store.optimize()?)
+}
+
+/// In-memory stores need no compaction.
+#[cfg(not(feature = "rocksdb"))]
+fn compact(_store: &Store) -> Result<()> {
+    Ok(())
 }
 
 /// A bulk loader with bounded memory. It is atomic: its SST files are written to disk as batches come

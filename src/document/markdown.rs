@@ -142,21 +142,41 @@ fn decode_entities(text: &str) -> String {
         .collect()
 }
 
+/// The content lines, in one pass: headings are looked up by line and skipped blocks by binary search
+/// (a 100 MB file has millions of lines and a hundred thousand headings).
 fn content_lines(text: &str, starts: &[usize], skipped: &[Range<usize>], headings: &[Heading]) -> Vec<Line> {
+    let skipped = disjoint(skipped);
+    let is_skipped =
+        |at: usize| skipped[..skipped.partition_point(|r| r.start <= at)].last().is_some_and(|r| r.contains(&at));
+    let by_line = super::headings_by_line(headings);
     let mut out = Vec::new();
     for (i, &start) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(text.len(), |&n| n - 1);
-        if skipped.iter().any(|r| r.contains(&start)) {
+        if is_skipped(start) {
             continue;
         }
         let number = i + 1;
-        if let Some(h) = headings.iter().find(|h| h.line == number) {
+        if let Some(h) = by_line.get(&number) {
             let kind = LineKind::Heading { level: h.level };
             out.push(Line { number, span: h.span.clone(), kind, section: None });
             continue;
         }
         if let Some((span, kind)) = strip_line(text, start..end) {
             out.push(Line { number, span, kind, section: None });
+        }
+    }
+    out
+}
+
+/// The ranges sorted and merged where they overlap, so the one before an offset is the only candidate.
+fn disjoint(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in sorted {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
         }
     }
     out

@@ -96,6 +96,15 @@ impl NoteDocument {
     }
 }
 
+/// The first heading on each line, by line number.
+fn headings_by_line(headings: &[Heading]) -> std::collections::HashMap<usize, &Heading> {
+    let mut by_line = std::collections::HashMap::with_capacity(headings.len());
+    for h in headings {
+        by_line.entry(h.line).or_insert(h);
+    }
+    by_line
+}
+
 /// Parses a notes file into talks with the structural rules of the ontology.
 pub fn parse(source: SourceFile, rules: &dyn TalkRules) -> NoteDocument {
     let outline = outline(&source.text);

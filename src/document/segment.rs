@@ -27,8 +27,9 @@ pub fn segment(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> 
     let title = outline.headings.iter().find(|h| h.level < level).cloned();
     let mut talks: Vec<Talk> = Vec::new();
     let mut open = false;
+    let by_line = super::headings_by_line(&outline.headings);
     for line in &outline.lines {
-        let heading = outline.headings.iter().find(|h| h.line == line.number);
+        let heading = by_line.get(&line.number).copied();
         let current = if open { talks.last_mut() } else { None };
         match heading {
             Some(h) if is_talk(h) => {
@@ -108,10 +109,9 @@ fn has_speaker(text: &str, outline: &MarkdownOutline, heading: &Heading, rules: 
     if rules.heading_has_speaker(&heading.text) {
         return true;
     }
-    outline
-        .lines
+    let after = outline.lines.partition_point(|l| l.number <= heading.line);
+    outline.lines[after..]
         .iter()
-        .filter(|l| l.number > heading.line)
         .take(2)
         .take_while(|l| !matches!(l.kind, LineKind::Heading { .. }))
         .any(|l| rules.is_speaker_line(&text[l.span.clone()]))

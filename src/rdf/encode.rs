@@ -9,7 +9,7 @@ use crate::extract::{Extraction, OrgRef};
 use crate::ontology::Ontology;
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Facts about the notes file itself.
 #[derive(Debug, Clone)]
@@ -57,26 +57,49 @@ pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> 
         }
         e
     });
-    let mut titles_seen: Vec<String> = Vec::new();
+    let mut talk_iris = TalkIris::default();
     let mut described: BTreeSet<String> = BTreeSet::new();
     for talk in &extraction.talks {
-        let name = talk_name(talk);
-        titles_seen.push(name.clone());
-        let n = titles_seen.iter().filter(|t| **t == name).count();
-        let t = iri::talk(&file.path, &name, n);
+        let t = talk_iris.mint(&file.path, &talk_name(talk));
         encode_talk(&mut w, talk, &t, &notes, event.as_deref(), ontology, &mut described);
     }
-    without_duplicates(w.quads)
+    first_occurrences(w.quads)
 }
 
-/// The quads in their first-seen order, each once, without cloning any.
-fn without_duplicates(quads: Vec<Quad>) -> Vec<Quad> {
-    let first: Vec<bool> = {
-        let mut seen = rustc_hash::FxHashSet::default();
-        seen.reserve(quads.len());
+/// The quads without repeats, in order. Repeats are found through references, not clones: a 100 MB
+/// notes file makes millions of quads, and a set of copies would double the memory they take.
+fn first_occurrences(mut quads: Vec<Quad>) -> Vec<Quad> {
+    let keep: Vec<bool> = {
+        let mut seen: HashSet<&Quad> = HashSet::with_capacity(quads.len());
         quads.iter().map(|q| seen.insert(q)).collect()
     };
-    quads.into_iter().zip(first).filter_map(|(q, keep)| keep.then_some(q)).collect()
+    let mut keep = keep.into_iter();
+    quads.retain(|_| keep.next().unwrap_or(true));
+    quads
+}
+
+/// Talk IRIs minted so far in one file: a talk gets the first of `…/title`, `…/title-2`, … no earlier talk
+/// took, so two talks never share a node, whether their titles repeat or only their slugs do ("¡" and ","
+/// both slug to `x`; "Kafka 2" and a second "Kafka" both to `kafka-2`).
+#[derive(Default)]
+struct TalkIris {
+    taken: HashSet<String>,
+    /// The occurrence to try first, by a title's first IRI: a title repeated n times costs O(n), not O(n²).
+    next: HashMap<String, usize>,
+}
+
+impl TalkIris {
+    fn mint(&mut self, path: &str, name: &str) -> String {
+        let first = iri::talk(path, name, 1);
+        let mut n = self.next.get(&first).copied().unwrap_or(1);
+        while self.taken.contains(&iri::talk(path, name, n)) {
+            n += 1;
+        }
+        self.next.insert(first, n + 1);
+        let t = iri::talk(path, name, n);
+        self.taken.insert(t.clone());
+        t
+    }
 }
 
 /// What names a talk's IRI: its title, else "talk by <first speaker>", else its line.
@@ -181,5 +204,19 @@ fn describe_tech(w: &mut Writer, tech: &str, ontology: &Ontology, described: &mu
         if let Some(cat) = &c.category {
             w.link(tech, &TG.iri("category"), cat);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_titles_and_colliding_slugs_get_distinct_talk_iris() {
+        let mut iris = TalkIris::default();
+        let minted: Vec<String> =
+            ["Kafka", "Kafka 2", "Kafka", "¡", ","].iter().map(|t| iris.mint("a.md", t)).collect();
+        let tails: Vec<&str> = minted.iter().map(|i| i.rsplit('/').next().unwrap()).collect();
+        assert_eq!(tails, ["kafka", "kafka-2", "kafka-3", "x", "x-2"]);
     }
 }
