@@ -299,8 +299,8 @@ const LOAD_BATCH: usize = 200_000;
 
 /// Extracts files in parallel, chunk by chunk on a producer thread, while this thread writes the
 /// previous chunk: new files go to the bulk loader (committed at the end, all or nothing, then
-/// compacted so that later reads find a tidy store), changed files and files too big for one batch
-/// replace their graph in one transaction each. Returns the stamps of the files written, to be
+/// compacted so that later reads find a tidy store), changed files replace their graph in one
+/// transaction each. Returns the stamps of the files written, to be
 /// recorded once they are in the store.
 fn load_files(
     store: &Store,
@@ -347,11 +347,6 @@ fn load_files(
                     continue;
                 }
                 report.added.push(path);
-                if quads.len() > LOAD_BATCH {
-                    replace_graph(store, &graph, &quads)?;
-                    written.extend(stamp);
-                    continue;
-                }
                 if pending.len() + quads.len() > LOAD_BATCH {
                     let bulk = loader.get_or_insert_with(|| bulk_loader(store));
                     bulk.load_quads(std::mem::take(&mut pending))?;
