@@ -15,9 +15,10 @@ pub fn run(cli: &Cli, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
         store::open(&Location::Disk(dir.clone()), store::Workload::Ingest)?;
         std::fs::remove_dir_all(&dir)?;
     }
-    let store = store::open(&location(cli), store::Workload::Ingest)?;
+    let location = location(cli);
+    let store = store::open(&location, store::Workload::Ingest)?;
     let roots = roots_for(&store, &args.notes.paths)?;
-    let report = sync(&store, &roots, true)?;
+    let report = sync(&store, &location, &roots, true)?;
     for path in &report.added {
         writeln!(out, "added    {path}")?;
     }

@@ -12,7 +12,7 @@ pub mod stats;
 use crate::cli::Cli;
 use crate::extract::Extractor;
 use crate::ontology::Ontology;
-use crate::store::{self, Location, SyncOptions, SyncReport};
+use crate::store::{self, Location, ReadStore, SyncOptions, SyncReport};
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::store::Store;
@@ -45,13 +45,64 @@ pub fn extractor() -> Result<&'static Extractor> {
     Ok(EXTRACTOR.get_or_init(|| built))
 }
 
-/// Opens the store and brings it up to date with `paths` (or the roots it follows, or `notes/`).
-pub fn open_current(cli: &Cli, paths: &[PathBuf]) -> Result<(Store, SyncReport)> {
-    let store = store::open(&location(cli), store::Workload::Read)?;
+/// A store that answers for the notes as they are now. On disk, a read snapshot (see `store::snapshot`)
+/// answers when the notes did not change since it was taken, so reads never take the store's write lock;
+/// otherwise the store is opened, brought up to date with `paths` (or the roots it follows, or `notes/`)
+/// and snapshotted again. While another process writes the store, the snapshot of its last completed
+/// ingest answers, with a note.
+pub fn open_current(cli: &Cli, paths: &[PathBuf]) -> Result<(ReadStore, SyncReport)> {
+    let location = location(cli);
+    let snapshot = match &location {
+        Location::Disk(dir) => store::open_snapshot(dir)?,
+        Location::Memory => None,
+    };
+    let Some(snapshot) = snapshot else {
+        return brought_up_to_date(cli, store::open(&location, store::Workload::Read)?, &location, paths, false);
+    };
+    let roots = roots_for(&snapshot, paths)?;
+    let plan = store::plan(&snapshot, &roots, true)?;
+    if plan.writes_nothing() && store::roots(&snapshot)? == Some(absolute(&roots)) {
+        let report = plan.into_report();
+        report_problems(cli, &report)?;
+        return Ok((snapshot, report));
+    }
+    match store::open(&location, store::Workload::Read) {
+        Ok(store) => brought_up_to_date(cli, store, &location, paths, true),
+        Err(busy) if busy.is::<store::StoreInUse>() => {
+            eprintln!(
+                "note: the store is being written by another talkgraph process; answering from its last completed ingest"
+            );
+            let report = plan.into_report();
+            report_problems(cli, &report)?;
+            Ok((snapshot, report))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Syncs an opened store with `paths` (or the roots it follows). A snapshot that differed from the store
+/// (a writer was killed between its commit and its snapshot) is refreshed even when the sync wrote nothing.
+fn brought_up_to_date(
+    cli: &Cli,
+    store: Store,
+    location: &Location,
+    paths: &[PathBuf],
+    snapshot_stale: bool,
+) -> Result<(ReadStore, SyncReport)> {
     let roots = roots_for(&store, paths)?;
-    let report = sync(&store, &roots, true)?;
+    let report = sync(&store, location, &roots, true)?;
+    if let Location::Disk(dir) = location
+        && snapshot_stale
+        && !report.written
+    {
+        store::refresh_snapshot(&store, dir)?;
+    }
     report_problems(cli, &report)?;
-    Ok((store, report))
+    Ok((store.into(), report))
+}
+
+fn absolute(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths.iter().map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone())).collect()
 }
 
 /// The roots to sync: the paths given, else the recorded ones, else `notes/`.
@@ -63,8 +114,10 @@ pub fn roots_for(store: &Store, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(recorded.unwrap_or_else(|| vec![PathBuf::from(DEFAULT_NOTES)]))
 }
 
-/// Syncs the store with the roots, showing a progress bar on a terminal.
-pub fn sync(store: &Store, roots: &[PathBuf], remove_missing: bool) -> Result<SyncReport> {
+/// Syncs the store with the roots, showing a progress bar on a terminal. A disk store's read snapshot
+/// is then refreshed if anything was written (or it has none yet).
+pub fn sync(store: &Store, location: &Location, roots: &[PathBuf], remove_missing: bool) -> Result<SyncReport> {
+    let plan = store::plan(store, roots, remove_missing)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -80,12 +133,16 @@ pub fn sync(store: &Store, roots: &[PathBuf], remove_missing: bool) -> Result<Sy
         }
     };
     let options = SyncOptions { remove_missing, progress: &progress };
-    let report = store::sync(store, roots, &extractor, &options)?;
+    let mut report = store::apply(store, plan, &extractor, &options)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let absolute: Vec<PathBuf> = roots.iter().map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone())).collect();
-    store::set_roots(store, &absolute)?;
+    report.written |= store::set_roots(store, &absolute(roots))?;
+    if let Location::Disk(dir) = location
+        && (report.written || !store::has_snapshot(dir))
+    {
+        store::refresh_snapshot(store, dir)?;
+    }
     Ok(report)
 }
 

@@ -1,0 +1,371 @@
+//! Bringing the store up to date with notes files: unchanged files skipped by stamp or hash, new files
+//! extracted in parallel and bulk-loaded (atomically), changed files' graphs replaced in one transaction
+//! each, removed files' graphs dropped.
+
+use super::{built_by_this_version, manifest, reload_ontology};
+use crate::corpus::{self, LoadedFile, NotesPath};
+use crate::extract::{Diagnostic, Extractor};
+use crate::rdf::vocab::{META_GRAPH, TG};
+use crate::rdf::{self, FileInfo};
+use anyhow::{Context, Result};
+use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, Term};
+use oxigraph::store::Store;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What an ingest changed.
+#[derive(Debug, Default, Clone)]
+pub struct SyncReport {
+    /// Files ingested for the first time.
+    pub added: Vec<String>,
+    /// Files whose graph was replaced.
+    pub updated: Vec<String>,
+    /// Files whose graph was dropped.
+    pub removed: Vec<String>,
+    /// Files skipped because they did not change.
+    pub unchanged: usize,
+    /// Non-fatal findings, located.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Problems with files (unreadable, binary, not UTF-8), naming the file.
+    pub warnings: Vec<String>,
+    /// Quads written.
+    pub quads_written: usize,
+    /// True when the ontology graph was (re)loaded.
+    pub ontology_loaded: bool,
+    /// True when anything at all was written to the store (graphs, stamps, versions, roots).
+    pub written: bool,
+}
+
+impl SyncReport {
+    /// True when the store changed.
+    pub fn changed(&self) -> bool {
+        !(self.added.is_empty() && self.updated.is_empty() && self.removed.is_empty())
+    }
+}
+
+/// Options of a sync.
+pub struct SyncOptions<'a> {
+    /// Drop graphs of files no longer present under the roots (`sync` only; `plan` takes it directly).
+    pub remove_missing: bool,
+    /// Called with the number of files processed so far (for a progress bar).
+    pub progress: &'a (dyn Fn(usize, usize) + Sync),
+}
+
+/// What a sync must do, worked out by reading the store (or a snapshot of it) and the notes files.
+pub struct SyncPlan {
+    /// The store was built by another talkgraph or ontology version (or is new): reload the ontology,
+    /// and extract every file again.
+    reload: bool,
+    /// New and changed files, with their stamps.
+    todo: Vec<(NotesPath, Option<String>)>,
+    /// Files the store holds that are gone: (relative path, graph).
+    missing: Vec<(String, String)>,
+    /// Unchanged files whose new stamp must be recorded: (graph, stamp).
+    restamped: Vec<(String, String)>,
+    /// What the store holds, by relative path: (graph, SHA-256).
+    known: BTreeMap<String, (String, String)>,
+    unchanged: usize,
+    warnings: Vec<String>,
+}
+
+impl SyncPlan {
+    /// True when applying the plan would write nothing: the store is current with the notes.
+    pub fn writes_nothing(&self) -> bool {
+        !self.reload && self.todo.is_empty() && self.missing.is_empty() && self.restamped.is_empty()
+    }
+
+    /// The report of a sync that wrote nothing: files unchanged, and the warnings met on the way.
+    pub fn into_report(self) -> SyncReport {
+        SyncReport { unchanged: self.unchanged, warnings: self.warnings, ..SyncReport::default() }
+    }
+}
+
+/// Works out what bringing the store up to date with the notes files under `roots` takes. A file whose
+/// size and modification time match the stamp recorded when it was last hashed is not read at all; one
+/// with a new stamp is hashed, and counts as changed only when its hash changed.
+pub fn plan(store: &Store, roots: &[PathBuf], remove_missing: bool) -> Result<SyncPlan> {
+    let reload = !built_by_this_version(store)?;
+    let listing = corpus::list(roots);
+    let known = if reload { BTreeMap::new() } else { manifest(store)? };
+    let stamps = stamps(store)?;
+    let mut plan = SyncPlan {
+        reload,
+        todo: Vec::new(),
+        missing: Vec::new(),
+        restamped: Vec::new(),
+        known: BTreeMap::new(),
+        unchanged: 0,
+        warnings: listing.warnings,
+    };
+    for file in &listing.files {
+        let stamp = file_stamp(&file.path);
+        let Some((graph, sha)) = known.get(&file.relative) else {
+            plan.todo.push((file.clone(), stamp));
+            continue;
+        };
+        if stamp.is_some() && stamps.get(graph) == stamp.as_ref() {
+            plan.unchanged += 1;
+            continue;
+        }
+        match std::fs::read(&file.path) {
+            Ok(bytes) if *sha == corpus::sha256_hex(&bytes) => {
+                plan.unchanged += 1;
+                plan.restamped.extend(stamp.map(|s| (graph.clone(), s)));
+            }
+            Ok(_) => plan.todo.push((file.clone(), stamp)),
+            Err(e) => plan.warnings.push(format!("{}: {e}", file.path.display())),
+        }
+    }
+    if remove_missing {
+        let present: std::collections::BTreeSet<&String> = listing.files.iter().map(|f| &f.relative).collect();
+        plan.missing = known
+            .iter()
+            .filter(|(path, _)| !present.contains(path))
+            .map(|(path, (graph, _))| (path.clone(), graph.clone()))
+            .collect();
+    }
+    plan.known = known;
+    Ok(plan)
+}
+
+/// Carries out a plan made on this store: reloads the ontology if due, extracts and writes new and
+/// changed files, drops the graphs of missing ones, records stamps.
+///
+/// `extractor` is called only when something must be extracted, so a store that is already current
+/// answers without compiling the dictionary.
+pub fn apply(
+    store: &Store,
+    plan: SyncPlan,
+    extractor: &dyn Fn() -> Result<&'static Extractor>,
+    options: &SyncOptions<'_>,
+) -> Result<SyncReport> {
+    let written = !plan.writes_nothing();
+    let SyncPlan { reload, todo, missing, mut restamped, known, unchanged, warnings } = plan;
+    let mut report = SyncReport { unchanged, warnings, written, ..SyncReport::default() };
+    if reload {
+        reload_ontology(store, extractor()?.ontology())?;
+        report.ontology_loaded = true;
+    }
+    if !todo.is_empty() {
+        restamped.extend(load_files(store, &todo, extractor()?, &known, options, &mut report)?);
+    }
+    for (path, graph) in &missing {
+        replace_graph(store, graph, &[])?;
+        report.removed.push(path.clone());
+    }
+    let dropped: Vec<&String> = missing.iter().map(|(_, graph)| graph).collect();
+    if !restamped.is_empty() || !dropped.is_empty() {
+        write_stamps(store, &restamped, &dropped)?;
+    }
+    Ok(report)
+}
+
+/// Brings the store up to date with the notes files under `roots`: `plan`, then `apply`.
+pub fn sync(
+    store: &Store,
+    roots: &[PathBuf],
+    extractor: &dyn Fn() -> Result<&'static Extractor>,
+    options: &SyncOptions<'_>,
+) -> Result<SyncReport> {
+    apply(store, plan(store, roots, options.remove_missing)?, extractor, options)
+}
+
+/// Files younger than this are hashed again next time: an edit within the same clock tick as the
+/// read would otherwise keep the same stamp.
+const RACY_SECONDS: u64 = 2;
+
+/// A file's size and modification time as one string, or `None` when unknown or too recent to trust.
+fn file_stamp(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?;
+    let age = std::time::SystemTime::now().duration_since(modified).ok()?;
+    if age.as_secs() < RACY_SECONDS {
+        return None;
+    }
+    let since_epoch = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("{}:{}", meta.len(), since_epoch.as_nanos()))
+}
+
+/// The recorded stamps, by notes graph IRI.
+fn stamps(store: &Store) -> Result<BTreeMap<String, String>> {
+    let predicate = NamedNode::new_unchecked(TG.iri("fileStamp"));
+    let graph = NamedNodeRef::new_unchecked(META_GRAPH);
+    let mut out = BTreeMap::new();
+    for q in store.quads_for_pattern(None, Some(predicate.as_ref()), None, Some(graph.into())) {
+        let q = q?;
+        if let (oxigraph::model::NamedOrBlankNode::NamedNode(g), Term::Literal(l)) = (q.subject, q.object) {
+            out.insert(g.into_string(), l.value().to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// Records new stamps and forgets those of dropped graphs, in one transaction.
+fn write_stamps(store: &Store, stamps: &[(String, String)], dropped: &[&String]) -> Result<()> {
+    let predicate = NamedNode::new_unchecked(TG.iri("fileStamp"));
+    let graph = GraphName::NamedNode(NamedNode::new_unchecked(META_GRAPH));
+    let mut tx = store.start_transaction()?;
+    let subjects = stamps.iter().map(|(g, _)| g).chain(dropped.iter().copied());
+    for subject in subjects {
+        let subject = NamedNode::new(subject.as_str())?;
+        let old: Vec<Quad> = store
+            .quads_for_pattern(Some(subject.as_ref().into()), Some(predicate.as_ref()), None, Some(graph.as_ref()))
+            .collect::<Result<_, _>>()?;
+        for q in &old {
+            tx.remove(q);
+        }
+    }
+    for (subject, stamp) in stamps {
+        let subject = NamedNode::new(subject.as_str())?;
+        tx.insert(&Quad::new(subject, predicate.clone(), Literal::new_simple_literal(stamp), graph.clone()));
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Files extracted per round: enough to keep both cores busy, few enough to bound memory.
+const CHUNK_FILES: usize = 32;
+/// Quads handed to the bulk loader at once (whole files): bounds the memory of an ingest.
+const LOAD_BATCH: usize = 200_000;
+
+/// Extracts files in parallel, chunk by chunk on a producer thread, while this thread writes the
+/// previous chunk: new files go to the bulk loader (committed at the end, all or nothing, then
+/// compacted so that later reads find a tidy store), changed files replace their graph in one
+/// transaction each. Returns the stamps of the files written, to be
+/// recorded once they are in the store.
+fn load_files(
+    store: &Store,
+    todo: &[(NotesPath, Option<String>)],
+    extractor: &Extractor,
+    known: &BTreeMap<String, (String, String)>,
+    options: &SyncOptions<'_>,
+    report: &mut SyncReport,
+) -> Result<Vec<(String, String)>> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileOutcome>>(1);
+    let mut written = Vec::new();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for chunk in todo.chunks(CHUNK_FILES) {
+                let outcomes: Vec<FileOutcome> = chunk
+                    .par_iter()
+                    .map(|(file, stamp)| {
+                        let outcome = process(file, stamp.clone(), extractor);
+                        (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, todo.len());
+                        outcome
+                    })
+                    .collect();
+                if tx.send(outcomes).is_err() {
+                    break;
+                }
+            }
+            drop(tx);
+        });
+        let mut loader: Option<oxigraph::store::BulkLoader<'_>> = None;
+        let mut pending: Vec<Quad> = Vec::new();
+        let mut pending_stamps: Vec<(String, String)> = Vec::new();
+        for outcomes in rx {
+            for FileOutcome { path, graph, stamp, quads, diagnostics, warnings } in outcomes {
+                report.diagnostics.extend(diagnostics);
+                report.warnings.extend(warnings);
+                let Some(quads) = quads else { continue };
+                report.quads_written += quads.len();
+                let stamp = stamp.map(|s| (graph.clone(), s));
+                if let Some((old, _)) = known.get(&path) {
+                    replace_graph(store, old, &quads)?;
+                    report.updated.push(path);
+                    written.extend(stamp);
+                    continue;
+                }
+                report.added.push(path);
+                if pending.len() + quads.len() > LOAD_BATCH {
+                    let bulk = loader.get_or_insert_with(|| bulk_loader(store));
+                    bulk.load_quads(std::mem::take(&mut pending))?;
+                    written.append(&mut pending_stamps);
+                }
+                pending.extend(quads);
+                pending_stamps.extend(stamp);
+            }
+        }
+        if !pending.is_empty() {
+            loader.get_or_insert_with(|| bulk_loader(store)).load_quads(pending)?;
+            written.append(&mut pending_stamps);
+        }
+        if let Some(loader) = loader {
+            loader.commit()?;
+            compact(store)?;
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(written)
+}
+
+/// Compacts a store after a bulk load: its SST files overlap and, left alone, every later open would
+/// start compacting them (and a short command would abandon that work, again and again).
+#[cfg(feature = "rocksdb")]
+fn compact(store: &Store) -> Result<()> {
+    Ok(store.optimize()?)
+}
+
+/// In-memory stores need no compaction.
+#[cfg(not(feature = "rocksdb"))]
+fn compact(_store: &Store) -> Result<()> {
+    Ok(())
+}
+
+/// A bulk loader with bounded memory. It is atomic: its SST files are written to disk as batches come
+/// and ingested together at commit, so a killed ingest leaves none of the new files' graphs behind.
+fn bulk_loader(store: &Store) -> oxigraph::store::BulkLoader<'_> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The loader splits its memory target (in thousands of quads) between its threads.
+    let memory_mb = (LOAD_BATCH + LOAD_BATCH / 4) * threads / 1000;
+    store.bulk_loader().with_num_threads(threads).with_max_memory_size_in_megabytes(memory_mb)
+}
+
+/// What processing one file gave.
+struct FileOutcome {
+    path: String,
+    graph: String,
+    stamp: Option<String>,
+    quads: Option<Vec<Quad>>,
+    diagnostics: Vec<Diagnostic>,
+    warnings: Vec<String>,
+}
+
+fn process(file: &NotesPath, stamp: Option<String>, extractor: &Extractor) -> FileOutcome {
+    let mut warnings = Vec::new();
+    let out = match std::fs::read(&file.path) {
+        Ok(bytes) => corpus::load(file, bytes, &mut warnings).map(|loaded| file_quads(&loaded, extractor)),
+        Err(e) => {
+            warnings.push(format!("{}: {e}", file.path.display()));
+            None
+        }
+    };
+    let (quads, diagnostics) = match out {
+        Some((q, d)) => (Some(q), d),
+        None => (None, Vec::new()),
+    };
+    let graph = rdf::iri::notes(&file.relative);
+    FileOutcome { path: file.relative.clone(), graph, stamp, quads, diagnostics, warnings }
+}
+
+/// The quads and diagnostics of one file: parse → extract → encode.
+pub fn file_quads(loaded: &LoadedFile, extractor: &Extractor) -> (Vec<Quad>, Vec<Diagnostic>) {
+    let doc = crate::document::parse(loaded.source.clone(), extractor);
+    let extraction = extractor.extract(&doc);
+    let info = FileInfo { path: loaded.source.path.clone(), sha256: loaded.sha256.clone() };
+    (rdf::encode(&extraction, &info, extractor.ontology()), extraction.diagnostics)
+}
+
+/// Replaces one graph's content atomically.
+fn replace_graph(store: &Store, graph: &str, quads: &[Quad]) -> Result<()> {
+    let name = NamedNodeRef::new(graph).with_context(|| format!("bad graph name {graph}"))?;
+    let mut tx = store.start_transaction()?;
+    tx.clear_graph(GraphNameRef::NamedNode(name))?;
+    for q in quads {
+        tx.insert(q);
+    }
+    tx.commit()?;
+    Ok(())
+}
