@@ -6,6 +6,7 @@
 use std::time::Instant;
 use talkgraph::sparql::{self, QueryText};
 
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -7,6 +7,7 @@ use talkgraph::corpus;
 use talkgraph::extract::Extractor;
 use talkgraph::ontology::Ontology;
 
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -8,6 +8,7 @@ use talkgraph::commands;
 
 /// mimalloc: ingest allocates millions of small strings (terms of quads), in our code and in the store's
 /// bulk loader; the system allocator spent ~20% of ingest time on them.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

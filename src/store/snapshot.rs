@@ -143,3 +143,42 @@ fn open_read_only(path: &Path) -> Result<Store> {
 fn open_read_only(_path: &Path) -> Result<Store> {
     anyhow::bail!("read snapshots need the rocksdb feature")
 }
+
+#[cfg(all(test, feature = "rocksdb"))]
+mod tests {
+    use super::*;
+    use oxigraph::model::{GraphNameRef, NamedNodeRef, QuadRef};
+
+    fn quad(n: &str) -> QuadRef<'_> {
+        let node = NamedNodeRef::new_unchecked(n);
+        QuadRef::new(node, node, node, GraphNameRef::DefaultGraph)
+    }
+
+    #[test]
+    fn a_snapshot_holds_the_store_as_it_was_when_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert!(open_snapshot(dir.path()).unwrap().is_none(), "no snapshot before the first refresh");
+        store.insert(quad("http://example.org/a")).unwrap();
+        refresh_snapshot(&store, dir.path()).unwrap();
+        store.insert(quad("http://example.org/b")).unwrap();
+        let snapshot = open_snapshot(dir.path()).unwrap().unwrap();
+        assert!(snapshot.is_snapshot());
+        assert_eq!(snapshot.len().unwrap(), 1, "the snapshot does not see writes made after it");
+        assert_eq!(store.len().unwrap(), 2);
+    }
+
+    #[test]
+    fn an_old_snapshot_is_deleted_only_once_no_reader_holds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let root = dir.path().join(SNAPSHOTS);
+        refresh_snapshot(&store, dir.path()).unwrap();
+        let reader = open_snapshot(dir.path()).unwrap().unwrap();
+        refresh_snapshot(&store, dir.path()).unwrap();
+        assert_eq!(generations(&root).unwrap(), vec![1, 2], "a snapshot in use is kept");
+        drop(reader);
+        refresh_snapshot(&store, dir.path()).unwrap();
+        assert_eq!(generations(&root).unwrap(), vec![3], "unused snapshots are deleted");
+    }
+}
