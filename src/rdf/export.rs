@@ -7,6 +7,7 @@ use anyhow::Result;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedOrBlankNode, Quad};
 use oxigraph::store::Store;
+use rayon::prelude::*;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 
@@ -21,8 +22,13 @@ pub enum Scope {
     All,
 }
 
+/// Graphs read ahead at once, in parallel, while the previous ones are written.
+const READ_AHEAD: usize = 16;
+
 /// Writes the store in `format`, one graph at a time in graph-name order, each graph's triples sorted:
-/// memory holds one graph, never the whole store. Formats without named graphs write each triple once.
+/// memory holds a few graphs, never the whole store. Graphs are read from the store (decoding terms is
+/// most of an export's work) and sorted on all cores while this thread writes the ones before them.
+/// Formats without named graphs write each triple once.
 pub fn write(store: &Store, format: RdfFormat, scope: Scope, out: &mut dyn Write) -> Result<()> {
     let mut graphs: Vec<GraphName> = vec![GraphName::DefaultGraph];
     let mut named: Vec<NamedOrBlankNode> =
@@ -35,22 +41,41 @@ pub fn write(store: &Store, format: RdfFormat, scope: Scope, out: &mut dyn Write
     }
     let mut writer = serializer.for_writer(out);
     let mut written = SharedTriples::default();
-    for graph in &graphs {
-        let mut quads: Vec<Quad> =
-            store.quads_for_pattern(None, None, None, Some(graph.as_ref())).collect::<Result<_, _>>()?;
-        quads.sort_by_cached_key(|q| (q.subject.to_string(), q.predicate.to_string(), q.object.to_string()));
-        for mut q in quads {
-            if !format.supports_datasets() {
-                if !written.first_time(&q) {
-                    continue;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Quad>>>(READ_AHEAD);
+        scope.spawn(move || {
+            for window in graphs.chunks(READ_AHEAD) {
+                let read: Vec<Result<Vec<Quad>>> = window.par_iter().map(|g| sorted_quads(store, g)).collect();
+                for quads in read {
+                    if tx.send(quads).is_err() {
+                        return;
+                    }
                 }
-                q.graph_name = GraphName::DefaultGraph;
             }
-            writer.serialize_quad(&q)?;
+        });
+        for quads in rx {
+            for mut q in quads? {
+                if !format.supports_datasets() {
+                    if !written.first_time(&q) {
+                        continue;
+                    }
+                    q.graph_name = GraphName::DefaultGraph;
+                }
+                writer.serialize_quad(&q)?;
+            }
         }
-    }
+        Ok::<_, anyhow::Error>(())
+    })?;
     writer.finish()?;
     Ok(())
+}
+
+/// One graph's quads, sorted by subject, predicate and object as N-Triples text.
+fn sorted_quads(store: &Store, graph: &GraphName) -> Result<Vec<Quad>> {
+    let mut quads: Vec<Quad> =
+        store.quads_for_pattern(None, None, None, Some(graph.as_ref())).collect::<Result<_, _>>()?;
+    quads.sort_by_cached_key(|q| (q.subject.to_string(), q.predicate.to_string(), q.object.to_string()));
+    Ok(quads)
 }
 
 /// The triples already written that another graph may repeat (descriptions of technologies,
