@@ -60,7 +60,7 @@ pub fn open_current(cli: &Cli, paths: &[PathBuf]) -> Result<(ReadStore, SyncRepo
         return brought_up_to_date(cli, store::open(&location, store::Workload::Read)?, &location, paths, false);
     };
     let roots = roots_for(&snapshot, paths)?;
-    let plan = store::plan(&snapshot, &roots, true)?;
+    let plan = store::plan(&snapshot, &roots)?;
     if plan.writes_nothing() && store::roots(&snapshot)? == Some(absolute(&roots)) {
         let report = plan.into_report();
         report_problems(cli, &report)?;
@@ -90,7 +90,7 @@ fn brought_up_to_date(
     snapshot_stale: bool,
 ) -> Result<(ReadStore, SyncReport)> {
     let roots = roots_for(&store, paths)?;
-    let report = sync(&store, location, &roots, true)?;
+    let report = sync(&store, location, &roots)?;
     if let Location::Disk(dir) = location
         && snapshot_stale
         && !report.written
@@ -116,8 +116,8 @@ pub fn roots_for(store: &Store, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// Syncs the store with the roots, showing a progress bar on a terminal. A disk store's read snapshot
 /// is then refreshed if anything was written (or it has none yet).
-pub fn sync(store: &Store, location: &Location, roots: &[PathBuf], remove_missing: bool) -> Result<SyncReport> {
-    let plan = store::plan(store, roots, remove_missing)?;
+pub fn sync(store: &Store, location: &Location, roots: &[PathBuf]) -> Result<SyncReport> {
+    let plan = store::plan(store, roots)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -132,7 +132,7 @@ pub fn sync(store: &Store, location: &Location, roots: &[PathBuf], remove_missin
             b.set_position(done as u64);
         }
     };
-    let options = SyncOptions { remove_missing, progress: &progress };
+    let options = SyncOptions { progress: &progress };
     let mut report = store::apply(store, plan, &extractor, &options)?;
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -1,6 +1,7 @@
-//! Bringing the store up to date with notes files: unchanged files skipped by stamp or hash, new files
-//! extracted in parallel and bulk-loaded (atomically), changed files' graphs replaced in one transaction
-//! each, removed files' graphs dropped.
+//! Bringing the store up to date with notes files, in two steps: `plan` reads the store (or a snapshot of
+//! it) and the files and says what must change — unchanged files are skipped by stamp or hash — and
+//! `apply` does it: new files extracted in parallel and bulk-loaded (atomically), changed files' graphs
+//! replaced in one transaction each, removed files' graphs dropped.
 
 use super::{built_by_this_version, manifest, reload_ontology};
 use crate::corpus::{self, LoadedFile, NotesPath};
@@ -46,8 +47,6 @@ impl SyncReport {
 
 /// Options of a sync.
 pub struct SyncOptions<'a> {
-    /// Drop graphs of files no longer present under the roots (`sync` only; `plan` takes it directly).
-    pub remove_missing: bool,
     /// Called with the number of files processed so far (for a progress bar).
     pub progress: &'a (dyn Fn(usize, usize) + Sync),
 }
@@ -81,10 +80,11 @@ impl SyncPlan {
     }
 }
 
-/// Works out what bringing the store up to date with the notes files under `roots` takes. A file whose
-/// size and modification time match the stamp recorded when it was last hashed is not read at all; one
-/// with a new stamp is hashed, and counts as changed only when its hash changed.
-pub fn plan(store: &Store, roots: &[PathBuf], remove_missing: bool) -> Result<SyncPlan> {
+/// Works out what bringing the store up to date with the notes files under `roots` takes; files the store
+/// holds that are no longer under them are dropped. A file whose size and modification time match the
+/// stamp recorded when it was last hashed is not read at all; one with a new stamp is hashed, and counts
+/// as changed only when its hash changed.
+pub fn plan(store: &Store, roots: &[PathBuf]) -> Result<SyncPlan> {
     let reload = !built_by_this_version(store)?;
     let listing = corpus::list(roots);
     let known = if reload { BTreeMap::new() } else { manifest(store)? };
@@ -117,14 +117,12 @@ pub fn plan(store: &Store, roots: &[PathBuf], remove_missing: bool) -> Result<Sy
             Err(e) => plan.warnings.push(format!("{}: {e}", file.path.display())),
         }
     }
-    if remove_missing {
-        let present: std::collections::BTreeSet<&String> = listing.files.iter().map(|f| &f.relative).collect();
-        plan.missing = known
-            .iter()
-            .filter(|(path, _)| !present.contains(path))
-            .map(|(path, (graph, _))| (path.clone(), graph.clone()))
-            .collect();
-    }
+    let present: std::collections::BTreeSet<&String> = listing.files.iter().map(|f| &f.relative).collect();
+    plan.missing = known
+        .iter()
+        .filter(|(path, _)| !present.contains(path))
+        .map(|(path, (graph, _))| (path.clone(), graph.clone()))
+        .collect();
     plan.known = known;
     Ok(plan)
 }
@@ -159,16 +157,6 @@ pub fn apply(
         write_stamps(store, &restamped, &dropped)?;
     }
     Ok(report)
-}
-
-/// Brings the store up to date with the notes files under `roots`: `plan`, then `apply`.
-pub fn sync(
-    store: &Store,
-    roots: &[PathBuf],
-    extractor: &dyn Fn() -> Result<&'static Extractor>,
-    options: &SyncOptions<'_>,
-) -> Result<SyncReport> {
-    apply(store, plan(store, roots, options.remove_missing)?, extractor, options)
 }
 
 /// Files younger than this are hashed again next time: an edit within the same clock tick as the
