@@ -66,6 +66,24 @@ impl Extractor {
 
     /// Reads the facts of one parsed notes file.
     pub fn extract(&self, doc: &NoteDocument) -> Extraction {
+        let mut talks = Vec::new();
+        let diagnostics = self.extract_talks(doc, &mut |talk| talks.push(talk));
+        let (event, event_date) = self.event(doc);
+        Extraction { path: doc.path.clone(), event, event_date, talks, diagnostics }
+    }
+
+    /// The event (conference) a file's notes are of, and its date: the front matter's, else the
+    /// document title.
+    pub fn event(&self, doc: &NoteDocument) -> (Option<String>, Option<String>) {
+        let event =
+            doc.front_matter.as_ref().and_then(|f| f.event.clone()).or(doc.title.as_ref().map(|h| h.text.clone()));
+        let event_date = doc.front_matter.as_ref().and_then(|f| f.date.clone());
+        (event, event_date)
+    }
+
+    /// Reads the talks of one parsed notes file and hands each to `each` as soon as it is read, in order,
+    /// so that a huge file's facts are never all held at once. Returns the diagnostics.
+    pub fn extract_talks(&self, doc: &NoteDocument, each: &mut dyn FnMut(TalkFacts)) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
         let listed: Vec<(Option<String>, Vec<Speaker>)> = doc
             .front_matter
@@ -77,32 +95,40 @@ impl Extractor {
             let key = title.map(crate::text::compact_key)?;
             listed.iter().find(|(k, _)| k.as_ref() == Some(&key)).map(|(_, s)| s.clone())
         };
-        let mut talks: Vec<TalkFacts> = doc
-            .talks
-            .iter()
-            .map(|t| {
-                let known = listed_for(t.heading.as_ref().map(|h| h.text.as_str())).unwrap_or_default();
-                talk::extract_talk(self, doc, t, known, &mut diagnostics)
-            })
-            .collect();
-        for (key, speakers) in &listed {
-            let present = talks.iter().any(|t| t.title.as_deref().map(crate::text::compact_key) == *key);
-            if !present {
-                let title = doc
-                    .front_matter
-                    .iter()
-                    .flat_map(|fm| &fm.talks)
-                    .find_map(|ft| ft.title.clone().filter(|t| Some(crate::text::compact_key(t)) == *key));
-                talks.push(TalkFacts { title, line: 1, speakers: speakers.clone(), ..TalkFacts::default() });
+        // Which listed talks the notes hold, by title key (a listed talk without title is present when any
+        // talk has none); those they lack are added from the front matter, in order.
+        let mut present = vec![false; listed.len()];
+        let mark = |present: &mut Vec<bool>, title: Option<&str>| {
+            let key = title.map(crate::text::compact_key);
+            present.iter_mut().zip(&listed).filter(|(_, (k, _))| *k == key).for_each(|(p, _)| *p = true);
+        };
+        let mut count = 0;
+        for t in &doc.talks {
+            let known = listed_for(t.heading.as_ref().map(|h| h.text.as_str())).unwrap_or_default();
+            let facts = talk::extract_talk(self, doc, t, known, &mut diagnostics);
+            if !listed.is_empty() {
+                mark(&mut present, facts.title.as_deref());
             }
+            count += 1;
+            each(facts);
         }
-        if talks.is_empty() {
+        for (i, (key, speakers)) in listed.iter().enumerate() {
+            if present[i] {
+                continue;
+            }
+            let title = doc
+                .front_matter
+                .iter()
+                .flat_map(|fm| &fm.talks)
+                .find_map(|ft| ft.title.clone().filter(|t| Some(crate::text::compact_key(t)) == *key));
+            mark(&mut present, title.as_deref());
+            count += 1;
+            each(TalkFacts { title, line: 1, speakers: speakers.clone(), ..TalkFacts::default() });
+        }
+        if count == 0 {
             diagnostics.push(Diagnostic { path: doc.path.clone(), line: 1, message: "no talks found".into() });
         }
-        let event =
-            doc.front_matter.as_ref().and_then(|f| f.event.clone()).or(doc.title.as_ref().map(|h| h.text.clone()));
-        let event_date = doc.front_matter.as_ref().and_then(|f| f.date.clone());
-        Extraction { path: doc.path.clone(), event, event_date, talks, diagnostics }
+        diagnostics
     }
 
     /// The speakers a front matter talk lists, as speakers.

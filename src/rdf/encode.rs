@@ -20,6 +20,7 @@ pub struct FileInfo {
     pub sha256: String,
 }
 
+/// Quads as they are written, into a buffer the caller empties as it likes.
 struct Writer {
     graph: GraphName,
     quads: Vec<Quad>,
@@ -43,39 +44,112 @@ fn node(iri: &str) -> NamedNode {
 
 /// The quads of one notes file's graph, in writing order, without duplicates.
 pub fn encode(extraction: &Extraction, file: &FileInfo, ontology: &Ontology) -> Vec<Quad> {
-    let notes = iri::notes(&file.path);
-    let mut w = Writer { graph: GraphName::NamedNode(node(&notes)), quads: Vec::new() };
-    w.link(&notes, rdf::TYPE.as_str(), &TG.iri("NotesFile"));
-    w.text(&notes, &TG.iri("path"), &file.path);
-    w.text(&notes, &TG.iri("sha256"), &file.sha256);
-    let event = extraction.event.as_deref().map(|name| {
-        let e = iri::event(name);
-        w.link(&e, rdf::TYPE.as_str(), &TG.iri("Event"));
-        w.text(&e, &TG.iri("name"), name);
-        if let Some(date) = &extraction.event_date {
-            w.text(&e, &TG.iri("date"), date);
-        }
-        e
-    });
-    let mut talk_iris = TalkIris::default();
-    let mut described: BTreeSet<String> = BTreeSet::new();
+    let mut encoder = GraphEncoder::new(file, extraction.event.as_deref(), extraction.event_date.as_deref(), ontology);
     for talk in &extraction.talks {
-        let t = talk_iris.mint(&file.path, &talk_name(talk));
-        encode_talk(&mut w, talk, &t, &notes, event.as_deref(), ontology, &mut described);
+        encoder.talk(talk);
     }
-    first_occurrences(w.quads)
+    encoder.take()
 }
 
-/// The quads without repeats, in order. Repeats are found through references, not clones: a 100 MB
-/// notes file makes millions of quads, and a set of copies would double the memory they take.
-fn first_occurrences(mut quads: Vec<Quad>) -> Vec<Quad> {
-    let keep: Vec<bool> = {
-        let mut seen: HashSet<&Quad> = HashSet::with_capacity(quads.len());
-        quads.iter().map(|q| seen.insert(q)).collect()
+/// Encodes one notes file's graph talk by talk: the same quads, in the same order, as [`encode`] gives
+/// for all its talks at once, taken out in parts as they come so that a huge file's quads are never all
+/// held at once.
+///
+/// Repeats are dropped as they are written. A quad about a talk (its IRI is the subject or object, or
+/// the subject is one of its stance nodes) can only be written by that talk, so it is compared with that
+/// talk's quads alone; only the other quads (about people, organizations, technologies, the file and the
+/// event: few, however long the file) are remembered for the whole file.
+pub struct GraphEncoder<'a> {
+    ontology: &'a Ontology,
+    path: String,
+    notes: String,
+    event: Option<String>,
+    writer: Writer,
+    talk_iris: TalkIris,
+    described: BTreeSet<String>,
+    /// The quads about no one talk kept so far.
+    shared: HashSet<Quad>,
+}
+
+impl<'a> GraphEncoder<'a> {
+    /// Starts a file's graph with the quads of the file and its event.
+    pub fn new(file: &FileInfo, event: Option<&str>, event_date: Option<&str>, ontology: &'a Ontology) -> Self {
+        let notes = iri::notes(&file.path);
+        let writer = Writer { graph: GraphName::NamedNode(node(&notes)), quads: Vec::new() };
+        let mut encoder = GraphEncoder {
+            ontology,
+            path: file.path.clone(),
+            notes,
+            event: event.map(iri::event),
+            writer,
+            talk_iris: TalkIris::default(),
+            described: BTreeSet::new(),
+            shared: HashSet::new(),
+        };
+        let w = &mut encoder.writer;
+        w.link(&encoder.notes, rdf::TYPE.as_str(), &TG.iri("NotesFile"));
+        w.text(&encoder.notes, &TG.iri("path"), &file.path);
+        w.text(&encoder.notes, &TG.iri("sha256"), &file.sha256);
+        if let (Some(e), Some(name)) = (&encoder.event, event) {
+            w.link(e, rdf::TYPE.as_str(), &TG.iri("Event"));
+            w.text(e, &TG.iri("name"), name);
+            if let Some(date) = event_date {
+                w.text(e, &TG.iri("date"), date);
+            }
+        }
+        encoder.drop_repeats(0, None);
+        encoder
+    }
+
+    /// Adds the quads of the file's next talk.
+    pub fn talk(&mut self, talk: &crate::extract::TalkFacts) {
+        let t = self.talk_iris.mint(&self.path, &talk_name(talk));
+        let from = self.writer.quads.len();
+        let event = self.event.as_deref();
+        encode_talk(&mut self.writer, talk, &t, &self.notes, event, self.ontology, &mut self.described);
+        self.drop_repeats(from, Some(&t));
+    }
+
+    /// How many quads are waiting to be taken.
+    pub fn pending(&self) -> usize {
+        self.writer.quads.len()
+    }
+
+    /// Takes the quads written since the last take.
+    pub fn take(&mut self) -> Vec<Quad> {
+        std::mem::take(&mut self.writer.quads)
+    }
+
+    /// Drops the quads written from `from` on that were written before: within them (found through
+    /// references, not clones), or, for those about no one talk, earlier in the file.
+    fn drop_repeats(&mut self, from: usize, talk: Option<&str>) {
+        let stance_prefix = talk.map(iri::stance_prefix);
+        let owned_by_talk = |q: &Quad| match (talk, &stance_prefix) {
+            (Some(t), Some(prefix)) => about_talk(q, t, prefix),
+            _ => false,
+        };
+        let keep: Vec<bool> = {
+            let mut seen: HashSet<&Quad> = HashSet::new();
+            let fresh = self.writer.quads[from..].iter();
+            fresh.map(|q| seen.insert(q) && (owned_by_talk(q) || !self.shared.contains(q))).collect()
+        };
+        for (q, _) in self.writer.quads[from..].iter().zip(&keep).filter(|(q, k)| **k && !owned_by_talk(q)) {
+            self.shared.insert(q.clone());
+        }
+        let mut keep = std::iter::repeat_n(true, from).chain(keep);
+        self.writer.quads.retain(|_| keep.next().unwrap_or(true));
+    }
+}
+
+/// True when a quad is about talk `t`: its subject or object is the talk, or its subject one of the
+/// talk's stance nodes (whose IRIs start with `stance_prefix`).
+fn about_talk(q: &Quad, t: &str, stance_prefix: &str) -> bool {
+    let subject = match &q.subject {
+        oxigraph::model::NamedOrBlankNode::NamedNode(n) => n.as_str(),
+        oxigraph::model::NamedOrBlankNode::BlankNode(_) => "",
     };
-    let mut keep = keep.into_iter();
-    quads.retain(|_| keep.next().unwrap_or(true));
-    quads
+    let object_is_talk = matches!(&q.object, Term::NamedNode(n) if n.as_str() == t);
+    subject == t || object_is_talk || subject.starts_with(stance_prefix)
 }
 
 /// Talk IRIs minted so far in one file: a talk gets the first of `…/title`, `…/title-2`, … no earlier talk

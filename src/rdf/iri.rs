@@ -28,9 +28,13 @@ pub fn event(name: &str) -> String {
 /// The IRI of a qualified stance node: talk, organization, technology and evidence line.
 pub fn stance(talk_iri: &str, org_iri: &str, tech_iri: &str, line: usize) -> String {
     let tail = |iri: &str| iri.rsplit('/').next().unwrap_or(iri).to_string();
+    format!("{}{}/{}/L{line}", stance_prefix(talk_iri), tail(org_iri), tail(tech_iri))
+}
+
+/// What the IRIs of a talk's stance nodes start with (and no other talk's do).
+pub fn stance_prefix(talk_iri: &str) -> String {
     let talk_part = talk_iri.strip_prefix(id::TALK.base).unwrap_or(talk_iri);
-    let path = format!("{}/{}/{}/L{line}", talk_part, tail(org_iri), tail(tech_iri));
-    id::STANCE.iri(&path)
+    id::STANCE.iri(&format!("{talk_part}/"))
 }
 
 /// A file path as a slug, keeping its folders readable.

@@ -8,4 +8,4 @@ pub mod export;
 pub mod iri;
 pub mod vocab;
 
-pub use encode::{FileInfo, encode};
+pub use encode::{FileInfo, GraphEncoder, encode};

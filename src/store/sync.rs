@@ -214,14 +214,25 @@ fn write_stamps(store: &Store, stamps: &[(String, String)], dropped: &[&String])
 
 /// Files extracted per round: enough to keep both cores busy, few enough to bound memory.
 const CHUNK_FILES: usize = 32;
-/// Quads handed to the bulk loader at once (whole files): bounds the memory of an ingest.
+/// Quads handed to the bulk loader at once: bounds the memory of an ingest.
 const LOAD_BATCH: usize = 200_000;
+/// Quads a file being encoded hands on at once: a huge file reaches the store in parts of this size,
+/// never whole; a normal one in one piece, with its outcome.
+const PART_QUADS: usize = 50_000;
 
-/// Extracts files in parallel, chunk by chunk on a producer thread, while this thread writes the
-/// previous chunk: new files go to the bulk loader (committed at the end, all or nothing, then
-/// compacted so that later reads find a tidy store), changed files replace their graph in one
-/// transaction each. Returns the stamps of the files written, to be
-/// recorded once they are in the store.
+/// What the extracting thread sends the writing one.
+enum Message {
+    /// Part of the quads of file `todo[file]`, sent while the file is still being encoded.
+    Part { file: usize, quads: Vec<Quad> },
+    /// A chunk of files, done, in order.
+    Chunk(Vec<FileOutcome>),
+}
+
+/// Extracts files in parallel, chunk by chunk on a producer thread, while this thread writes what it
+/// gets: new files go to the bulk loader (committed at the end, all or nothing, then compacted so that
+/// later reads find a tidy store), part by part as a huge file is encoded; changed files replace their
+/// graph in one transaction each, so their parts wait for the file's end. Returns the stamps of the
+/// files written, to be recorded once they are in the store.
 fn load_files(
     store: &Store,
     todo: &[(NotesPath, Option<String>)],
@@ -231,62 +242,105 @@ fn load_files(
     report: &mut SyncReport,
 ) -> Result<Vec<(String, String)>> {
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<FileOutcome>>(1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(1);
     let mut written = Vec::new();
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            for chunk in todo.chunks(CHUNK_FILES) {
+            for (number, chunk) in todo.chunks(CHUNK_FILES).enumerate() {
                 let outcomes: Vec<FileOutcome> = chunk
                     .par_iter()
-                    .map(|(file, stamp)| {
-                        let outcome = process(file, stamp.clone(), extractor);
+                    .enumerate()
+                    .map(|(i, (file, stamp))| {
+                        let index = number * CHUNK_FILES + i;
+                        let mut send_part = |quads| drop(tx.send(Message::Part { file: index, quads }));
+                        let outcome = process(index, file, stamp.clone(), extractor, &mut send_part);
                         (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, todo.len());
                         outcome
                     })
                     .collect();
-                if tx.send(outcomes).is_err() {
+                if tx.send(Message::Chunk(outcomes)).is_err() {
                     break;
                 }
             }
             drop(tx);
         });
-        let mut loader: Option<oxigraph::store::BulkLoader<'_>> = None;
-        let mut pending: Vec<Quad> = Vec::new();
-        let mut pending_stamps: Vec<(String, String)> = Vec::new();
-        for outcomes in rx {
-            for FileOutcome { path, graph, stamp, quads, diagnostics, warnings } in outcomes {
+        let mut new_graphs = NewGraphs { store, loader: None, pending: Vec::new() };
+        let mut parts_of_changed: BTreeMap<usize, Vec<Quad>> = BTreeMap::new();
+        for message in rx {
+            let outcomes = match message {
+                Message::Part { file, quads } => {
+                    report.quads_written += quads.len();
+                    if known.contains_key(&todo[file].0.relative) {
+                        parts_of_changed.entry(file).or_default().extend(quads);
+                    } else {
+                        new_graphs.add(quads)?;
+                    }
+                    continue;
+                }
+                Message::Chunk(outcomes) => outcomes,
+            };
+            for FileOutcome { index, path, graph, stamp, quads, diagnostics, warnings } in outcomes {
                 report.diagnostics.extend(diagnostics);
                 report.warnings.extend(warnings);
                 let Some(quads) = quads else { continue };
                 report.quads_written += quads.len();
-                let stamp = stamp.map(|s| (graph.clone(), s));
+                written.extend(stamp.map(|s| (graph.clone(), s)));
                 if let Some((old, _)) = known.get(&path) {
-                    replace_graph(store, old, &quads)?;
+                    let mut all = parts_of_changed.remove(&index).unwrap_or_default();
+                    all.extend(quads);
+                    replace_graph(store, old, &all)?;
                     report.updated.push(path);
-                    written.extend(stamp);
-                    continue;
+                } else {
+                    new_graphs.add(quads)?;
+                    report.added.push(path);
                 }
-                report.added.push(path);
-                if pending.len() + quads.len() > LOAD_BATCH {
-                    let bulk = loader.get_or_insert_with(|| bulk_loader(store));
-                    bulk.load_quads(std::mem::take(&mut pending))?;
-                    written.append(&mut pending_stamps);
-                }
-                pending.extend(quads);
-                pending_stamps.extend(stamp);
             }
         }
-        if !pending.is_empty() {
-            loader.get_or_insert_with(|| bulk_loader(store)).load_quads(pending)?;
-            written.append(&mut pending_stamps);
-        }
-        if let Some(loader) = loader {
-            loader.commit()?;
-            compact(store)?;
-        }
-        Ok::<_, anyhow::Error>(())
+        new_graphs.commit()
     })?;
     Ok(written)
+}
+
+/// The new files' graphs on their way into the store through one bulk loader, started at the first
+/// batch.
+struct NewGraphs<'a> {
+    store: &'a Store,
+    loader: Option<oxigraph::store::BulkLoader<'a>>,
+    /// Quads not yet handed to the loader.
+    pending: Vec<Quad>,
+}
+
+impl NewGraphs<'_> {
+    /// Adds quads, handing a batch to the loader once there are enough.
+    fn add(&mut self, quads: Vec<Quad>) -> Result<()> {
+        if self.pending.is_empty() {
+            self.pending = quads;
+        } else {
+            self.pending.extend(quads);
+        }
+        if self.pending.len() >= LOAD_BATCH {
+            self.load_pending()?;
+        }
+        Ok(())
+    }
+
+    fn load_pending(&mut self) -> Result<()> {
+        let loader = self.loader.get_or_insert_with(|| bulk_loader(self.store));
+        loader.load_quads(std::mem::take(&mut self.pending))?;
+        Ok(())
+    }
+
+    /// Loads what is left and commits: the new graphs appear together, or not at all.
+    fn commit(mut self) -> Result<()> {
+        if !self.pending.is_empty() {
+            self.load_pending()?;
+        }
+        if let Some(loader) = self.loader {
+            loader.commit()?;
+            compact(self.store)?;
+        }
+        Ok(())
+    }
 }
 
 /// Compacts a store after a bulk load: its SST files overlap and, left alone, every later open would
@@ -313,18 +367,30 @@ fn bulk_loader(store: &Store) -> oxigraph::store::BulkLoader<'_> {
 
 /// What processing one file gave.
 struct FileOutcome {
+    /// The file's place in the list of files to process.
+    index: usize,
     path: String,
     graph: String,
     stamp: Option<String>,
+    /// The quads not sent on as parts; `None` when the file could not be read.
     quads: Option<Vec<Quad>>,
     diagnostics: Vec<Diagnostic>,
     warnings: Vec<String>,
 }
 
-fn process(file: &NotesPath, stamp: Option<String>, extractor: &Extractor) -> FileOutcome {
+/// Reads, extracts and encodes one file, handing `part` its quads in parts while a huge one is encoded.
+fn process(
+    index: usize,
+    file: &NotesPath,
+    stamp: Option<String>,
+    extractor: &Extractor,
+    part: &mut dyn FnMut(Vec<Quad>),
+) -> FileOutcome {
     let mut warnings = Vec::new();
     let out = match std::fs::read(&file.path) {
-        Ok(bytes) => corpus::load(file, bytes, &mut warnings).map(|loaded| file_quads(&loaded, extractor)),
+        Ok(bytes) => {
+            corpus::load(file, bytes, &mut warnings).map(|loaded| file_quads_in_parts(loaded, extractor, part))
+        }
         Err(e) => {
             warnings.push(format!("{}: {e}", file.path.display()));
             None
@@ -335,15 +401,35 @@ fn process(file: &NotesPath, stamp: Option<String>, extractor: &Extractor) -> Fi
         None => (None, Vec::new()),
     };
     let graph = rdf::iri::notes(&file.relative);
-    FileOutcome { path: file.relative.clone(), graph, stamp, quads, diagnostics, warnings }
+    FileOutcome { index, path: file.relative.clone(), graph, stamp, quads, diagnostics, warnings }
 }
 
 /// The quads and diagnostics of one file: parse → extract → encode.
 pub fn file_quads(loaded: &LoadedFile, extractor: &Extractor) -> (Vec<Quad>, Vec<Diagnostic>) {
-    let doc = crate::document::parse(loaded.source.clone(), extractor);
-    let extraction = extractor.extract(&doc);
-    let info = FileInfo { path: loaded.source.path.clone(), sha256: loaded.sha256.clone() };
-    (rdf::encode(&extraction, &info, extractor.ontology()), extraction.diagnostics)
+    let mut quads = Vec::new();
+    let (rest, diagnostics) = file_quads_in_parts(loaded.clone(), extractor, &mut |part| quads.extend(part));
+    quads.extend(rest);
+    (quads, diagnostics)
+}
+
+/// The quads and diagnostics of one file, talk by talk: parse → extract → encode. Quads go to `part`
+/// [`PART_QUADS`] or more at a time while the file is encoded; the last ones are returned.
+fn file_quads_in_parts(
+    loaded: LoadedFile,
+    extractor: &Extractor,
+    part: &mut dyn FnMut(Vec<Quad>),
+) -> (Vec<Quad>, Vec<Diagnostic>) {
+    let info = FileInfo { path: loaded.source.path.clone(), sha256: loaded.sha256 };
+    let doc = crate::document::parse(loaded.source, extractor);
+    let (event, event_date) = extractor.event(&doc);
+    let mut encoder = rdf::GraphEncoder::new(&info, event.as_deref(), event_date.as_deref(), extractor.ontology());
+    let diagnostics = extractor.extract_talks(&doc, &mut |talk| {
+        encoder.talk(&talk);
+        if encoder.pending() >= PART_QUADS {
+            part(encoder.take());
+        }
+    });
+    (encoder.take(), diagnostics)
 }
 
 /// Replaces one graph's content atomically.
