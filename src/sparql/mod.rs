@@ -5,11 +5,13 @@
 use anyhow::{Context, Result, anyhow, bail};
 use oxigraph::model::{Literal, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryResults, QuerySolution, SparqlEvaluator};
+use oxigraph::sparql::{CancellationToken, QueryResults, QuerySolution, QuerySolutionIter, SparqlEvaluator};
 use oxigraph::store::Store;
 use spargebra::algebra::GraphPattern;
 use std::io::Write;
 use std::time::Duration;
+
+mod order;
 
 include!(concat!(env!("OUT_DIR"), "/canned_queries.rs"));
 
@@ -61,7 +63,9 @@ pub fn parameters(raw: &[String]) -> Result<Vec<(Variable, Literal)>> {
     Ok(out)
 }
 
-/// Runs a read-only query over the union of all graphs.
+/// Runs a read-only query over the union of all graphs. A SELECT ordered by projected variables is
+/// evaluated unordered and its rows sorted once decoded (see `order`), which gives the same rows in the
+/// same order, faster.
 pub fn run<'a>(
     store: &'a Store,
     query: &QueryText,
@@ -73,15 +77,35 @@ pub fn run<'a>(
         .parse_query(&query.text)
         .map_err(|e| read_only_error(&query.text, e))
         .with_context(|| format!("in query {}", query.origin))?;
-    let mut prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(bind(parsed, params));
-    prepared.dataset_mut().set_default_graph_as_union();
+    let bound = bind(parsed, params);
     if let Some(limit) = timeout {
+        let token = token.clone();
         std::thread::spawn(move || {
             std::thread::sleep(limit);
             token.cancel();
         });
     }
-    prepared.on_store(store).execute().map_err(|e| anyhow!("query {} failed: {e}", query.origin))
+    let failed = |e: oxigraph::sparql::QueryEvaluationError| anyhow!("query {} failed: {e}", query.origin);
+    if let Some(ordered) = order::split(&bound)
+        && let QueryResults::Solutions(rows) = evaluate(store, ordered.unordered.clone(), &token).map_err(failed)?
+    {
+        let variables: std::sync::Arc<[Variable]> = rows.variables().into();
+        let rows: Vec<QuerySolution> = rows.collect::<Result<_, _>>().map_err(failed)?;
+        if let Some(sorted) = ordered.sort(rows) {
+            return Ok(QueryResults::Solutions(QuerySolutionIter::new(variables, sorted.into_iter().map(Ok))));
+        }
+    }
+    evaluate(store, bound, &token).map_err(failed)
+}
+
+fn evaluate<'a>(
+    store: &'a Store,
+    query: spargebra::Query,
+    token: &CancellationToken,
+) -> Result<QueryResults<'a>, oxigraph::sparql::QueryEvaluationError> {
+    let mut prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(query);
+    prepared.dataset_mut().set_default_graph_as_union();
+    prepared.on_store(store).execute()
 }
 
 /// Binds parameters as initial values: a one-row `VALUES` table joined at the leftmost leaf of the
