@@ -6,7 +6,9 @@
 //!   talkless, binary, non-UTF-8, BOM and CRLF, unreadable files and folders, symlink loops.
 //! - `exit_*`: the documented exit codes, `--strict`.
 //! - `query_*`: parameters that look like SPARQL stay data, updates are refused and change nothing,
-//!   syntax errors say where.
+//!   syntax errors say where, `--timeout` stops a query.
+//! - `store_*`: a foreign folder is refused untouched, a corrupted store gets a clear error and
+//!   `--rebuild` recovers it, a store built by another version is rebuilt from the notes.
 
 mod common;
 
@@ -403,4 +405,87 @@ fn query_syntax_errors_say_line_and_column() {
     let run = in_store(&store, &["query", "--query", "SELECT * WHERE { ?s ?p \"o }"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("SPARQL syntax error: error at 1:"), "no line:column in {}", run.stderr);
+}
+
+/// The files of a folder and their bytes, to tell that nothing in it changed (RocksDB's own logs aside).
+fn snapshot_of(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && !p.file_name().unwrap().to_string_lossy().starts_with("LOG"))
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn store_foreign_directory_is_refused_and_left_as_it_was() {
+    let (tmp, notes) = notes_with_good_file();
+    let foreign = tmp.path().join("my-documents");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("thesis.md"), "years of work\n").unwrap();
+    let before = snapshot_of(&foreign);
+    for args in [vec!["ingest", notes.to_str().unwrap()], vec!["ingest", "--rebuild", notes.to_str().unwrap()]] {
+        let run = in_store(&foreign, &args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stdout);
+        assert!(run.stderr.contains("is not a talkgraph store"), "{args:?}: {}", run.stderr);
+        assert_eq!(snapshot_of(&foreign), before, "{args:?} touched the foreign folder");
+    }
+}
+
+#[test]
+fn store_corrupted_gets_a_clear_error_and_rebuild_recovers_it() {
+    let (tmp, store) = store_with_notes();
+    let notes = tmp.path().join("notes");
+    let before = dump(&store);
+    let current = store.join("CURRENT");
+    std::fs::write(&current, "MANIFEST-999999\n").unwrap();
+    let kept = snapshot_of(&store);
+    let run = in_store(&store, &["ingest", notes.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("cannot open store") && run.stderr.contains(store.to_str().unwrap()), "{}", run.stderr);
+    assert_eq!(snapshot_of(&store), kept, "a failed open changed the corrupted store");
+    let rebuilt = in_store(&store, &["ingest", "--rebuild", notes.to_str().unwrap()]);
+    assert_eq!(rebuilt.code, 0, "{}", rebuilt.stderr);
+    assert!(rebuilt.stderr.contains("rebuilding"), "{}", rebuilt.stderr);
+    assert_eq!(dump(&store), before, "the rebuilt store differs from the one before the damage");
+}
+
+#[test]
+fn store_rebuild_starts_over_from_the_notes() {
+    let (tmp, store) = store_with_notes();
+    let notes = tmp.path().join("notes");
+    let before = dump(&store);
+    let run = in_store(&store, &["ingest", "--rebuild", notes.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = std::fs::read_dir(&notes).unwrap().count();
+    assert!(run.stdout.contains(&format!("{files} added, 0 updated, 0 removed, 0 unchanged")), "{}", run.stdout);
+    assert_eq!(dump(&store), before);
+}
+
+#[test]
+fn store_built_by_another_version_is_rebuilt_from_the_notes() {
+    let (tmp, store) = store_with_notes();
+    let notes = tmp.path().join("notes");
+    let before = dump(&store);
+    let files = std::fs::read_dir(&notes).unwrap().count();
+    for key in ["talkgraphVersion", "ontologyVersion"] {
+        common::set_meta(&store, key, "an older build");
+        let run = in_store(&store, &["ingest", notes.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stdout.contains(&format!("{files} added, 0 updated")), "{key}: {}", run.stdout);
+        assert_eq!(dump(&store), before, "{key}");
+    }
+}
+
+#[test]
+fn query_timeout_stops_a_query_that_runs_too_long() {
+    let (_tmp, store) = store_with_notes();
+    let endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }";
+    let started = Instant::now();
+    let run = in_store(&store, &["query", "--timeout", "1", "--query", endless]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("timeout"), "{}", run.stderr);
+    assert!(started.elapsed() < Duration::from_secs(60), "the query ran {:?}", started.elapsed());
 }

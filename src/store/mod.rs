@@ -48,12 +48,17 @@ pub fn open(location: &Location, workload: Workload) -> Result<Store> {
         Location::Memory => Ok(Store::new()?),
         Location::Disk(dir) => {
             if dir.exists() && !looks_like_store(dir) {
-                anyhow::bail!("{} exists but is not a talkgraph store; refusing to write into it", dir.display());
+                return Err(NotAStore(dir.clone()).into());
             }
             open_disk(dir, workload)
         }
     }
 }
+
+/// The folder given as the store holds something else; it is never written into.
+#[derive(Debug, thiserror::Error)]
+#[error("{} exists but is not a talkgraph store; refusing to write into it", .0.display())]
+pub struct NotAStore(pub PathBuf);
 
 /// Another process (an ingest) holds the store's write lock.
 #[derive(Debug, thiserror::Error)]

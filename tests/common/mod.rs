@@ -32,3 +32,21 @@ pub fn copy_notes(to: &Path) {
         std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
 }
+
+/// Overwrites a value the store's meta graph records (`talkgraphVersion`, `ontologyVersion`, …), as a
+/// store built by another talkgraph would hold it. The store must not be in use.
+pub fn set_meta(store: &Path, key: &str, value: &str) {
+    use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, QuadRef};
+    use talkgraph::rdf::vocab::{META_GRAPH, TG};
+    let db = oxigraph::store::Store::open(store).expect("store opens");
+    let meta = NamedNodeRef::new_unchecked(META_GRAPH);
+    let predicate = TG.iri(key);
+    let predicate = NamedNodeRef::new_unchecked(&predicate);
+    let graph = GraphNameRef::NamedNode(meta);
+    let old: Vec<_> = db.quads_for_pattern(Some(meta.into()), Some(predicate), None, Some(graph)).collect();
+    assert!(!old.is_empty(), "the store records no {key}");
+    for q in old {
+        db.remove(&q.unwrap()).unwrap();
+    }
+    db.insert(QuadRef::new(meta, predicate, &Literal::new_simple_literal(value), graph)).unwrap();
+}
