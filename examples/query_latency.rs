@@ -27,11 +27,9 @@ fn main() -> anyhow::Result<()> {
         None => sparql::CANNED.to_vec(),
     };
     for (name, text) in queries {
-        let raw: Vec<String> = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("# @param "))
-            .filter_map(|l| l.split_whitespace().next())
-            .map(|p| format!("{p}={}", if p == "tech" { "stolon" } else { "Яндекс" }))
+        let raw: Vec<String> = sparql::declared_parameters(text)
+            .into_iter()
+            .map(|(p, _)| format!("{p}={}", if p == "tech" { "stolon" } else { "Яндекс" }))
             .collect();
         let params = sparql::parameters(&raw)?;
         let query = QueryText { origin: name.to_string(), text: text.to_string() };

@@ -62,12 +62,9 @@ fn bounded(limit: Duration, work: impl FnOnce() -> Result<Vec<u8>> + Send) -> Re
 
 /// Every `@param` the query's header declares must be given.
 fn check_required(query: &QueryText, params: &[(oxigraph::sparql::Variable, oxigraph::model::Literal)]) -> Result<()> {
-    for line in query.text.lines().take_while(|l| l.starts_with('#')) {
-        if let Some(rest) = line.trim_start_matches('#').trim().strip_prefix("@param") {
-            let name = rest.split_whitespace().next().unwrap_or("");
-            if !params.iter().any(|(v, _)| v.as_str() == name) {
-                bail!("query {} needs --param {name}=VALUE ({})", query.origin, rest.trim());
-            }
+    for (name, about) in sparql::declared_parameters(&query.text) {
+        if !params.iter().any(|(v, _)| v.as_str() == name) {
+            bail!("query {} needs --param {name}=VALUE ({about})", query.origin);
         }
     }
     Ok(())

@@ -47,6 +47,18 @@ pub fn describe(text: &str) -> String {
         .join("\n")
 }
 
+/// The parameters a query's header declares, as (name, description): `# @param tech  a technology's name`.
+pub fn declared_parameters(text: &str) -> Vec<(&str, &str)> {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.trim_start_matches('#').trim().strip_prefix("@param"))
+        .map(|rest| {
+            let rest = rest.trim();
+            rest.split_once(char::is_whitespace).map_or((rest, ""), |(name, about)| (name, about.trim()))
+        })
+        .collect()
+}
+
 /// Parses `NAME=VALUE` parameters into variable bindings (plain string literals). Each parameter also
 /// binds `?NAMEKey` to its lower-case form, which queries match against `tg:lookupKey` to find a
 /// technology or organization by any of its names through an index.
@@ -268,4 +280,26 @@ fn print_table(header: &[String], rows: &[Vec<String>], out: &mut dyn Write) -> 
         writeln!(out, "{}", line(r))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_parameters_come_from_the_header_only() {
+        let text =
+            "# Which?\n# @param tech  a technology's name\n#@param company\nSELECT * WHERE {}\n# @param late  x\n";
+        assert_eq!(declared_parameters(text), [("tech", "a technology's name"), ("company", "")]);
+    }
+
+    #[test]
+    fn every_canned_query_declares_the_parameters_it_uses() {
+        for (name, text) in CANNED {
+            for (param, about) in declared_parameters(text) {
+                assert!(text.contains(&format!("?{param}")), "{name} declares {param} but never uses it");
+                assert!(!about.is_empty(), "{name}: @param {param} says nothing of what it takes");
+            }
+        }
+    }
 }

@@ -259,11 +259,9 @@ mod tests {
         let options = SyncOptions { progress: &|_, _| {} };
         store::apply(&store, plan, &crate::commands::extractor, &options).unwrap();
         for (name, text) in super::super::CANNED {
-            let params: Vec<String> = text
-                .lines()
-                .filter_map(|l| l.strip_prefix("# @param "))
-                .filter_map(|l| l.split_whitespace().next())
-                .map(|p| format!("{p}={}", if p == "tech" { "stolon" } else { "United Traders" }))
+            let params: Vec<String> = super::super::declared_parameters(text)
+                .into_iter()
+                .map(|(p, _)| format!("{p}={}", if p == "tech" { "stolon" } else { "United Traders" }))
                 .collect();
             let params = super::super::parameters(&params).unwrap();
             let bound = super::super::bind(spargebra::SparqlParser::new().parse_query(text).unwrap(), &params);
