@@ -98,7 +98,17 @@ enum Key<'a> {
     Unbound,
     Blank(&'a str),
     Iri(&'a str),
-    Literal { value: &'a str, datatype: &'a str, language: Option<&'a str>, integer: Option<i64> },
+    Literal(LiteralKey<'a>),
+}
+
+/// A literal of a kind this module orders: a string, a language-tagged string or an integer.
+#[derive(Debug, PartialEq, Eq)]
+struct LiteralKey<'a> {
+    value: &'a str,
+    datatype: &'a str,
+    language: Option<&'a str>,
+    /// The value of an `xsd:integer`.
+    integer: Option<i64>,
 }
 
 impl<'a> Key<'a> {
@@ -110,11 +120,17 @@ impl<'a> Key<'a> {
             Some(Term::NamedNode(n)) => Key::Iri(n.as_str()),
             Some(Term::Literal(l)) => {
                 let datatype = l.datatype();
-                let integer = if datatype == xsd::INTEGER { Some(l.value().parse::<i64>().ok()?) } else { None };
-                if ![xsd::STRING, rdf::LANG_STRING, xsd::INTEGER].contains(&datatype) {
-                    return None;
-                }
-                Key::Literal { value: l.value(), datatype: datatype.as_str(), language: l.language(), integer }
+                let integer = match datatype {
+                    d if d == xsd::INTEGER => Some(l.value().parse::<i64>().ok()?),
+                    d if d == xsd::STRING || d == rdf::LANG_STRING => None,
+                    _ => return None,
+                };
+                Key::Literal(LiteralKey {
+                    value: l.value(),
+                    datatype: datatype.as_str(),
+                    language: l.language(),
+                    integer,
+                })
             }
             #[allow(unreachable_patterns)]
             Some(_) => return None,
@@ -126,33 +142,28 @@ impl<'a> Key<'a> {
             Key::Unbound => 0,
             Key::Blank(_) => 1,
             Key::Iri(_) => 2,
-            Key::Literal { .. } => 3,
+            Key::Literal(_) => 3,
         }
     }
 
     fn cmp(&self, other: &Key<'_>) -> Ordering {
         match (self, other) {
             (Key::Blank(a), Key::Blank(b)) | (Key::Iri(a), Key::Iri(b)) => a.cmp(b),
-            (Key::Literal { .. }, Key::Literal { .. }) => compare_literals(self, other),
+            (Key::Literal(a), Key::Literal(b)) => a.cmp(b),
             _ => self.rank().cmp(&other.rank()),
         }
     }
 }
 
-/// Literals by value where SPARQL's `<` compares them (two strings, two strings of one language, two
-/// integers), else by (lexical form, datatype, language) as Oxigraph does.
-fn compare_literals(a: &Key<'_>, b: &Key<'_>) -> Ordering {
-    let (
-        Key::Literal { value: va, datatype: da, language: la, integer: ia },
-        Key::Literal { value: vb, datatype: db, language: lb, integer: ib },
-    ) = (a, b)
-    else {
-        return Ordering::Equal;
-    };
-    match (ia, ib) {
-        (Some(x), Some(y)) => x.cmp(y),
-        _ if da == db && la == lb => va.cmp(vb),
-        _ => (va, da, la).cmp(&(vb, db, lb)),
+impl LiteralKey<'_> {
+    /// By value where SPARQL's `<` compares the two (two strings, two strings of one language, two
+    /// integers), else by (lexical form, datatype, language) as Oxigraph does.
+    fn cmp(&self, other: &LiteralKey<'_>) -> Ordering {
+        match (self.integer, other.integer) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ if self.datatype == other.datatype && self.language == other.language => self.value.cmp(other.value),
+            _ => (self.value, self.datatype, self.language).cmp(&(other.value, other.datatype, other.language)),
+        }
     }
 }
 

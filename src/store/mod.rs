@@ -38,7 +38,8 @@ pub enum Workload {
     Read,
 }
 
-/// Table files a reading command keeps open at least; RocksDB preloads a quarter of the limit on open.
+/// Table files a reading command may open beyond those the store has; RocksDB preloads a quarter of the
+/// limit on open.
 #[cfg(feature = "rocksdb")]
 const READ_OPEN_FILES: u32 = 32;
 
@@ -53,7 +54,7 @@ fn read_open_files(dir: &Path) -> u32 {
             entries.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "sst")).count()
         })
         .unwrap_or(0);
-    READ_OPEN_FILES.max(u32::try_from(tables).unwrap_or(u32::MAX).saturating_add(READ_OPEN_FILES))
+    u32::try_from(tables).unwrap_or(u32::MAX).saturating_add(READ_OPEN_FILES)
 }
 
 /// Opens the store.
