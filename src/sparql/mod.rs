@@ -293,11 +293,25 @@ mod tests {
         assert_eq!(declared_parameters(text), [("tech", "a technology's name"), ("company", "")]);
     }
 
+    /// True when `?name` occurs in `text` as a whole variable (not as the start of `?nameOther`).
+    fn uses_variable(text: &str, name: &str) -> bool {
+        let needle = format!("?{name}");
+        text.match_indices(&needle)
+            .any(|(at, _)| !text[at + needle.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+    }
+
+    #[test]
+    fn uses_variable_matches_whole_names_only() {
+        assert!(uses_variable("?t tg:lookupKey ?techKey .", "techKey"));
+        assert!(!uses_variable("?t skos:prefLabel ?technology .", "tech"));
+    }
+
     #[test]
     fn every_canned_query_declares_the_parameters_it_uses() {
         for (name, text) in CANNED {
             for (param, about) in declared_parameters(text) {
-                assert!(text.contains(&format!("?{param}")), "{name} declares {param} but never uses it");
+                let used = [param.to_string(), format!("{param}Key")].iter().any(|v| uses_variable(text, v));
+                assert!(used, "{name} declares {param} but uses neither ?{param} nor ?{param}Key");
                 assert!(!about.is_empty(), "{name}: @param {param} says nothing of what it takes");
             }
         }
