@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
     let extractor = Extractor::new(ontology);
     let source = talkgraph::document::SourceFile { path: path.clone(), text };
     let doc = talkgraph::document::parse(source, &extractor);
+    println!("talks carried by {:?}", doc.structure);
     for talk in extractor.extract(&doc).talks {
         println!("\n# {}", talk.title.as_deref().unwrap_or("(untitled)"));
         for s in &talk.stances {

@@ -26,7 +26,7 @@ fn main() -> anyhow::Result<()> {
         let Some(loaded) = corpus::load(&file, raw, &mut Vec::new()) else { continue };
         read += t.elapsed();
         let t = Instant::now();
-        let doc = talkgraph::document::parse(loaded.source.clone(), &extractor);
+        let doc = talkgraph::pipeline::document(loaded.clone(), &extractor);
         parse += t.elapsed();
         let t = Instant::now();
         let facts = extractor.extract(&doc);

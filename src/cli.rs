@@ -143,4 +143,7 @@ pub struct EvalArgs {
     /// Print the table as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also score each document on its own: one row of F1 figures per notes file, then the total.
+    #[arg(long)]
+    pub per_file: bool,
 }

@@ -367,6 +367,38 @@ pub fn format_table(table: &Table) -> String {
     s
 }
 
+/// Short column names of the per-document table, in the scorer's order of kinds.
+const SHORT: [(&str, &str); 8] = [
+    ("talks", "talks"),
+    ("speakers", "spk"),
+    ("speaker roles", "roles"),
+    ("speaker organizations", "spk-org"),
+    ("technologies", "tech"),
+    ("organizations", "org"),
+    ("relations (org, tech)", "o-t"),
+    ("relations (org, stance, tech)", "o-s-t"),
+];
+
+/// One F1 figure per kind and document: (document, its table) rows, then `total`.
+pub fn format_per_file(rows: &[(String, Table)], total: &Table) -> String {
+    let kinds = SHORT;
+    let width = rows.iter().map(|(d, _)| d.chars().count()).max().unwrap_or(5).max(5);
+    let mut s = format!("{:width$}", "document");
+    kinds.iter().for_each(|(_, short)| s.push_str(&format!(" {short:>7}")));
+    s.push('\n');
+    for (doc, table) in rows.iter().chain(std::iter::once(&("total".to_string(), total.clone()))) {
+        s.push_str(&format!("{doc:width$}"));
+        for (kind, _) in &kinds {
+            match table.iter().find(|(k, _)| k == kind) {
+                Some((_, row)) => s.push_str(&format!(" {:>7.3}", row.prf().2)),
+                None => s.push_str(&format!(" {:>7}", "-")),
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
 /// The F1 of one kind of fact (0 when absent).
 pub fn f1(table: &Table, kind: &str) -> f64 {
     table.iter().find(|(k, _)| k == kind).map_or(0.0, |(_, r)| r.prf().2)

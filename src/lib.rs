@@ -9,6 +9,8 @@
 //! evidence) → rdf (quads, one named graph per notes file) → store (Oxigraph) → sparql / export
 //! ```
 //!
+//! `pipeline` is the one owner of "a notes file becomes its quads" (document → extract → rdf); the store,
+//! `eval`, `candidates`, the examples and the tests all go through it.
 //! `ontology` reads `ontology/*.ttl`, the single source of vocabulary, names, aliases and cue words;
 //! `text` holds the word-level tools (normalisation, tokens, stemming, slugs) every stage shares.
 //! `commands` and `cli` are the thin impure layer on top.
@@ -20,6 +22,7 @@ pub mod document;
 pub mod eval;
 pub mod extract;
 pub mod ontology;
+pub mod pipeline;
 pub mod rdf;
 pub mod sparql;
 pub mod store;

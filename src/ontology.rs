@@ -13,12 +13,13 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// The ontology files, in load order: (file name, Turtle text).
-pub const SOURCES: [(&str, &str); 5] = [
+pub const SOURCES: [(&str, &str); 6] = [
     ("talkgraph.ttl", include_str!("../ontology/talkgraph.ttl")),
     ("technologies.ttl", include_str!("../ontology/technologies.ttl")),
     ("organizations.ttl", include_str!("../ontology/organizations.ttl")),
     ("cues.ttl", include_str!("../ontology/cues.ttl")),
     ("lexicon.ttl", include_str!("../ontology/lexicon.ttl")),
+    ("names.ttl", include_str!("../ontology/names.ttl")),
 ];
 
 /// The version of the built-in ontology: SHA-256 of its texts (cheap: no parsing).
@@ -151,6 +152,10 @@ pub struct Lexicon {
     pub common_words: Vec<String>,
     /// YAML front matter keys: (field, key), e.g. ("organization", "company").
     pub front_matter_keys: Vec<(String, String)>,
+    /// First names, lower case, by language ("ru", "en"): `ontology/names.ttl`.
+    pub first_names: Vec<(String, Vec<String>)>,
+    /// How a Russian first name's case forms end: (form ending, lemma ending), e.g. ("ой", "а").
+    pub name_endings: Vec<(String, String)>,
 }
 
 /// Everything `ontology/` defines, as tables.
@@ -339,6 +344,17 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         tech_prepositions: words("TechPreposition"),
         common_words: words("CommonWord"),
         org_markers: words("OrgMarker"),
+        first_names: subjects_of_type(subjects, &TG.iri("FirstNameList"))
+            .map(|(_, p)| {
+                let language = literals(p, &TG.iri("language")).into_iter().next().unwrap_or_default();
+                let names = literals(p, &TG.iri("names"));
+                (language, names.iter().flat_map(|n| n.split_whitespace()).map(str::to_string).collect())
+            })
+            .collect(),
+        name_endings: words("NameEnding")
+            .into_iter()
+            .filter_map(|w| w.split_once('>').map(|(form, lemma)| (form.to_string(), lemma.to_string())))
+            .collect(),
         front_matter_keys: subjects_of_type(subjects, &TG.iri("FrontMatterKey"))
             .flat_map(|(_, p)| {
                 let field = literals(p, &TG.iri("field")).into_iter().next().unwrap_or_default();
@@ -384,6 +400,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Every class and property of the talkgraph namespace this module reads (`TG.iri("…")`, a lexicon
+    /// word list `words("…")`, a cue class `("…", CueKind::…)`) is declared in `ontology/talkgraph.ttl`.
+    #[test]
+    fn every_term_read_is_declared_in_the_vocabulary() {
+        let code = include_str!("ontology.rs");
+        let code = &code[..code.find("#[cfg(test)]").unwrap()];
+        let mut read = std::collections::BTreeSet::new();
+        for opener in ["TG.iri(\"", "words(\"", "(\""] {
+            for (at, _) in code.match_indices(opener) {
+                let rest = &code[at + opener.len()..];
+                let name = &rest[..rest.find('"').unwrap()];
+                let is_cue = opener != "(\"" || rest[name.len()..].starts_with("\", CueKind");
+                if is_cue && !name.is_empty() && name.chars().all(char::is_alphanumeric) {
+                    read.insert(name.to_string());
+                }
+            }
+        }
+        assert!(read.len() >= 20, "found only {read:?}");
+        let vocabulary = parse_turtle("talkgraph.ttl", SOURCES[0].1).unwrap();
+        let declared: std::collections::BTreeSet<String> = vocabulary
+            .iter()
+            .filter_map(|q| TG.local(q.subject.to_string().trim_matches(['<', '>'])).map(str::to_string))
+            .collect();
+        let missing: Vec<&String> = read.iter().filter(|n| !declared.contains(*n)).collect();
+        assert!(missing.is_empty(), "read but not declared in ontology/talkgraph.ttl: {missing:?}");
     }
 
     #[test]

@@ -167,3 +167,80 @@ fn reference_scores(export: &std::path::Path, gold: &std::path::Path) -> serde_j
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// The real notes of other authors the project measures itself on, where they lie beside the project.
+fn devset() -> Option<std::path::PathBuf> {
+    let dir = common::root().join("../shared/devset");
+    dir.join("gold").is_dir().then_some(dir)
+}
+
+/// F1 per kind of one `eval --json` run.
+fn f1s(args: &[&str]) -> std::collections::BTreeMap<String, f64> {
+    let store = tempfile::tempdir().unwrap();
+    let mut full = vec!["eval", "--json"];
+    full.extend(args);
+    let out = run_ok(&store.path().join("s"), &full);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    rows.as_object().unwrap().iter().map(|(k, r)| (k.clone(), r["f1"].as_f64().unwrap())).collect()
+}
+
+/// Every document's own figures now: each fixture, each dev-set document (when the dev set is there) and
+/// the dev set as a whole.
+fn current_figures() -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>> {
+    let mut figures = std::collections::BTreeMap::new();
+    for dir in fixture_dirs() {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let d = dir.to_str().unwrap();
+        figures.insert(format!("fixtures/{name}"), f1s(&["--gold", d, d]));
+    }
+    let Some(devset) = devset() else { return figures };
+    let (gold, notes) = (devset.join("gold"), devset.join("notes"));
+    let mut golds: Vec<_> = std::fs::read_dir(&gold).unwrap().map(|e| e.unwrap().path()).collect();
+    golds.sort();
+    for g in golds.iter().filter(|g| g.extension().is_some_and(|e| e == "json")) {
+        let stem = g.file_stem().unwrap().to_string_lossy().into_owned();
+        let md = notes.join(format!("{stem}.md"));
+        figures.insert(format!("devset/{stem}"), f1s(&["--gold", g.to_str().unwrap(), md.to_str().unwrap()]));
+    }
+    figures.insert("devset/total".into(), f1s(&["--gold", gold.to_str().unwrap(), notes.to_str().unwrap()]));
+    figures
+}
+
+/// The ratchet: every document (each of our fixtures, each real dev-set document, the dev set in total)
+/// holds the F1 per kind it has reached, recorded in `tests/figures.json`, so that no document's regression
+/// hides in a sum. Raise the floor after an improvement with
+/// `TALKGRAPH_WRITE_FIGURES=1 cargo test --release --test extraction every_document`.
+#[test]
+fn every_document_holds_its_figures() {
+    let path = common::root().join("tests/figures.json");
+    let current = current_figures();
+    if std::env::var_os("TALKGRAPH_WRITE_FIGURES").is_some() {
+        let floored: std::collections::BTreeMap<_, std::collections::BTreeMap<_, f64>> = current
+            .iter()
+            .map(|(doc, kinds)| {
+                (doc.clone(), kinds.iter().map(|(k, f)| (k.clone(), (f * 1000.0).floor() / 1000.0)).collect())
+            })
+            .collect();
+        std::fs::write(&path, serde_json::to_string_pretty(&floored).unwrap() + "\n").unwrap();
+        return;
+    }
+    if devset().is_none() {
+        eprintln!("note: ../shared/devset is not beside the project; only the fixtures are held");
+    }
+    let floor: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut drops = Vec::new();
+    for (doc, kinds) in floor.as_object().unwrap() {
+        let Some(now) = current.get(doc) else {
+            assert!(doc.starts_with("devset/"), "{doc}: a held fixture is gone");
+            continue;
+        };
+        for (kind, held) in kinds.as_object().unwrap() {
+            let held = held.as_f64().unwrap();
+            let got = now.get(kind).copied().unwrap_or(0.0);
+            if got + 1e-9 < held {
+                drops.push(format!("{doc} {kind}: F1 {got:.3} below the held {held:.3}"));
+            }
+        }
+    }
+    assert!(drops.is_empty(), "figures dropped:\n{}", drops.join("\n"));
+}

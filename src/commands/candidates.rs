@@ -4,7 +4,6 @@
 use super::{DEFAULT_NOTES, extractor};
 use crate::cli::{CandidatesArgs, Cli};
 use crate::corpus;
-use crate::document;
 use anyhow::{Result, bail};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -27,8 +26,7 @@ pub fn run(cli: &Cli, args: &CandidatesArgs, out: &mut dyn Write) -> Result<()> 
             }
         };
         let Some(loaded) = corpus::load(file, bytes, &mut warnings) else { continue };
-        let doc = document::parse(loaded.source, extractor);
-        for talk in extractor.extract(&doc).talks {
+        for talk in crate::pipeline::extraction(loaded, extractor).talks {
             for c in talk.candidates {
                 let entry = seen.entry(crate::text::normalize(&c.term)).or_default();
                 *entry.0.entry(c.term).or_default() += 1;

@@ -16,6 +16,7 @@ pub fn run(cli: &Cli, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
     let listing = corpus::list(&roots);
     let wanted: Vec<&str> = golds.iter().map(|g| g.document.as_str()).collect();
     let mut quads = Vec::new();
+    let mut per_file: Vec<(String, Vec<oxigraph::model::Quad>)> = Vec::new();
     let mut found = Vec::new();
     let mut warnings = listing.warnings;
     for file in &listing.files {
@@ -25,7 +26,9 @@ pub fn run(cli: &Cli, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
         }
         let bytes = std::fs::read(&file.path).with_context(|| format!("reading {}", file.path.display()))?;
         if let Some(loaded) = corpus::load(file, bytes, &mut warnings) {
-            quads.extend(crate::store::file_quads(&loaded, extractor()?).0);
+            let file_quads = crate::pipeline::file_quads(&loaded, extractor()?).0;
+            quads.extend(file_quads.iter().cloned());
+            per_file.push((name.clone(), file_quads));
             found.push(name);
         }
     }
@@ -53,6 +56,15 @@ pub fn run(cli: &Cli, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
             })
             .collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&map)?)?;
+    } else if args.per_file {
+        let rows: Vec<(String, eval::Table)> = golds
+            .iter()
+            .filter_map(|g| {
+                let (_, q) = per_file.iter().find(|(n, _)| *n == g.document)?;
+                Some((g.document.trim_end_matches(".md").to_string(), eval::score(q, std::slice::from_ref(g))))
+            })
+            .collect();
+        write!(out, "{}", eval::format_per_file(&rows, &table))?;
     } else {
         write!(out, "{}", eval::format_table(&table))?;
     }

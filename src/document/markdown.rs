@@ -131,6 +131,51 @@ fn strip_tags(html: &str) -> String {
     out
 }
 
+/// The plain text of a unit's head line that can hold its title: the text of a link that opens the line
+/// when only a separator or nothing follows it ("[Name — Title](video) - comment"), the emphasised text
+/// that opens the line when a colon follows it ("**Title**: [Slides](…)"), else the whole line; inline
+/// markup and entities resolved.
+pub fn plain_zone(line: &str) -> String {
+    let mut events = Parser::new_ext(line, options()).into_offset_iter().peekable();
+    while matches!(events.peek(), Some((Event::Start(Tag::Paragraph), _))) {
+        events.next();
+    }
+    let opening = match events.peek() {
+        Some((Event::Start(Tag::Link { .. }), _)) => Some(TagEnd::Link),
+        Some((Event::Start(Tag::Strong), _)) => Some(TagEnd::Strong),
+        Some((Event::Start(Tag::Emphasis), _)) => Some(TagEnd::Emphasis),
+        _ => None,
+    };
+    if let Some(end) = opening {
+        let mut inner = String::new();
+        let mut after = line.len();
+        for (event, range) in events.by_ref() {
+            match event {
+                Event::End(e) if e == end => {
+                    after = range.end;
+                    break;
+                }
+                Event::Text(t) | Event::Code(t) => inner.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => inner.push(' '),
+                _ => {}
+            }
+        }
+        let rest = line[after.min(line.len())..].trim_start();
+        let ends_zone = match end {
+            TagEnd::Link => !rest.starts_with(['(', ',', '@', '[']),
+            _ => rest.starts_with(':') || inner.trim_end().ends_with(':'),
+        };
+        if ends_zone && !inner.trim().is_empty() {
+            return collapse(&inner);
+        }
+    }
+    collapse(&decode_entities(line))
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Resolves HTML entities by letting pulldown-cmark read the text as an inline.
 fn decode_entities(text: &str) -> String {
     Parser::new(text)
@@ -260,6 +305,17 @@ mod tests {
         assert_eq!(o.headings.len(), 1);
         assert_eq!(o.headings[0].level, 3);
         assert_eq!(o.headings[0].text, "Kafka at scale — lessons");
+    }
+
+    #[test]
+    fn a_head_line_zone_is_its_opening_link_or_label() {
+        assert_eq!(
+            plain_zone("[Ann Lee — Kafka at scale](https://v.example/1) - good talk"),
+            "Ann Lee — Kafka at scale"
+        );
+        assert_eq!(plain_zone("**Kafka at scale**: [[Slides]](https://s.example)"), "Kafka at scale");
+        assert_eq!(plain_zone("[Ann Lee](https://l.example) (Acme)"), "Ann Lee (Acme)");
+        assert_eq!(plain_zone("Kafka &amp; Go - *Ann Lee*"), "Kafka & Go - Ann Lee");
     }
 
     #[test]

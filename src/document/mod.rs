@@ -1,7 +1,8 @@
 //! The document model: a notes file as talks, sections and lines, each with its source span.
 //!
-//! `parse` turns Markdown into a [`NoteDocument`]: which headings are talks (H1, H2 or H3, whichever level
-//! carries the talks), which are sections inside a talk, and every content line with its line number and
+//! `parse` turns Markdown into a [`NoteDocument`]: which structure carries the talks (headings of a level,
+//! list items of a depth, prose paragraphs or the whole file, chosen from evidence in `segment`), which
+//! headings are sections inside a talk, and every content line with its line number and
 //! the byte range of its text (list markers, quote markers and heading hashes stripped). Evidence is always
 //! `&text[line.span]` or a sub-range of it, so it is verbatim by construction.
 
@@ -12,8 +13,8 @@ mod segment;
 use std::ops::Range;
 
 pub use front_matter::{FrontMatter, FrontTalk, KeyFields};
-pub use markdown::{MarkdownOutline, outline};
-pub use segment::TalkRules;
+pub use markdown::{MarkdownOutline, outline, plain_zone};
+pub use segment::{Structure, TalkRules};
 
 /// A notes file as read from disk: its display path and its text.
 #[derive(Debug, Clone)]
@@ -61,10 +62,13 @@ pub struct Line {
     pub section: Option<usize>,
 }
 
-/// One talk: its heading (none for a talk a prose paragraph introduces) and its lines up to the next talk.
+/// One talk unit: its head and its lines up to the next unit.
 #[derive(Debug, Clone)]
 pub struct Talk {
-    /// The talk's heading, when the notes give the talk one.
+    /// The structure that carries the talk (the document's choice).
+    pub unit: Structure,
+    /// The talk's head: its Markdown heading, or for a list item or paragraph the plain text of the
+    /// head line's title zone (level 0); none for a whole file without a heading.
     pub heading: Option<Heading>,
     /// 1-based line where the talk starts (its heading, or the paragraph naming its speaker).
     pub line: usize,
@@ -85,6 +89,8 @@ pub struct NoteDocument {
     pub title: Option<Heading>,
     /// The talks in order.
     pub talks: Vec<Talk>,
+    /// The structure that carries the talks, chosen from evidence.
+    pub structure: Structure,
     /// What YAML front matter says, when the file has it.
     pub front_matter: Option<FrontMatter>,
 }
@@ -108,11 +114,11 @@ fn headings_by_line(headings: &[Heading]) -> std::collections::HashMap<usize, &H
 /// Parses a notes file into talks with the structural rules of the ontology.
 pub fn parse(source: SourceFile, rules: &dyn TalkRules) -> NoteDocument {
     let outline = outline(&source.text);
-    let (title, talks) = segment::segment(&source.text, &outline, rules);
+    let (title, talks, structure) = segment::segment(&source.text, &outline, rules);
     let front_matter = outline.front_matter.as_ref().and_then(|r| {
         let block = &source.text[r.clone()];
         let inner: Vec<&str> = block.lines().filter(|l| !matches!(l.trim(), "---" | "...")).collect();
         front_matter::parse(&inner.join("\n"), rules)
     });
-    NoteDocument { path: source.path, text: source.text, title, talks, front_matter }
+    NoteDocument { path: source.path, text: source.text, title, talks, structure, front_matter }
 }

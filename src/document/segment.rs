@@ -1,9 +1,16 @@
-//! Which headings are talks. Notes put talks at H1 (one file per conference day), at H2 under a
-//! document title, or at H3 under day or track headings; "Вопросы", "Q&A", "Contents" and the like are
-//! sections at any level. The talk level is the one whose headings are most often followed by a speaker
-//! line; without speaker lines, the shallowest level with two or more non-section headings.
+//! Which structure of a document carries its talks, decided once per document from evidence.
+//!
+//! A talk can sit under a heading of any level, in a list item at any depth, or in a prose paragraph
+//! that names its speaker; or the whole file is one talk. Every such structure is a candidate, and each
+//! candidate's units are scored on what they carry: a speaker named in the unit's head ("Title — Name",
+//! "Name (Company) - Title", "Title by Name"), a speaker line right under it ("Name, Role, Company",
+//! "Speaker: …"), or a prose sentence naming who spoke. The candidate whose units most often carry a
+//! speaker wins; without any, headings that repeat under a title are talks (titles without speakers),
+//! and a document with no repeated structure is one talk. Sections that repeat inside talks ("Вопросы",
+//! "Takeaways", lesson headings) carry no speakers, so they never win, and the ontology's section words
+//! keep them out of the heading candidates as well.
 
-use super::markdown::MarkdownOutline;
+use super::markdown::{MarkdownOutline, plain_zone};
 use super::{Heading, Line, LineKind, Talk};
 
 /// What segmentation needs to know about words: supplied by the extraction stage from the ontology.
@@ -12,19 +19,260 @@ pub trait TalkRules: super::KeyFields {
     fn is_section_heading(&self, title: &str) -> bool;
     /// True when a line names the speakers of a talk.
     fn is_speaker_line(&self, line: &str) -> bool;
-    /// True when the heading itself carries the speaker ("Title — Name, Company").
+    /// True when the head of a unit carries the speaker ("Title — Name, Company").
     fn heading_has_speaker(&self, title: &str) -> bool;
     /// True when a prose line introduces a talk by its speaker ("Имя из Компании рассказал о …").
     fn is_prose_speaker(&self, line: &str) -> bool;
 }
 
-/// Splits the outline into the document title and the talks.
-pub fn segment(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> (Option<Heading>, Vec<Talk>) {
-    let Some(level) = talk_level(text, outline, rules) else {
-        return (None, prose_talks(text, outline, rules));
+/// The structure that carries a document's talks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Structure {
+    /// Headings of one level (1 for `#`).
+    Headings(u8),
+    /// List items of one depth (0 for top-level items).
+    ListItems(u8),
+    /// Prose paragraphs that name their speaker.
+    Paragraphs,
+    /// The whole file is one talk.
+    File,
+}
+
+/// One candidate structure with its units (indices into the outline's lines) and their evidence.
+#[derive(Debug)]
+struct Candidate {
+    structure: Structure,
+    heads: Vec<usize>,
+    with_speaker: Vec<bool>,
+}
+
+impl Candidate {
+    fn evidence(&self) -> usize {
+        self.with_speaker.iter().filter(|&&b| b).count()
+    }
+
+    /// Ordering key: more units with speakers, then a larger share of them, then the coarser structure.
+    fn key(&self) -> (usize, usize, std::cmp::Reverse<Structure>) {
+        let share = self.evidence() * 1000 / self.heads.len().max(1);
+        (self.evidence(), share, std::cmp::Reverse(self.structure))
+    }
+}
+
+/// Splits the outline into the document title and the talks, and says which structure carries them.
+pub fn segment(
+    text: &str,
+    outline: &MarkdownOutline,
+    rules: &dyn TalkRules,
+) -> (Option<Heading>, Vec<Talk>, Structure) {
+    let structure = choose(text, outline, rules);
+    let lines = &outline.lines;
+    let talks = match structure {
+        Structure::File => vec![whole_file(outline)],
+        Structure::Headings(level) => heading_talks(outline, level, rules),
+        Structure::ListItems(depth) => {
+            let heads = talk_lists(text, lines, &list_candidate(text, lines, depth, rules), depth);
+            unit_talks(text, lines, structure, &heads, |j, head| ends_list_item(text, lines, head, j, depth))
+        }
+        Structure::Paragraphs => {
+            let heads = paragraph_heads(text, outline, rules);
+            unit_talks(text, lines, structure, &heads, |_, _| false)
+        }
     };
+    let first_talk_line = talks.first().map_or(usize::MAX, |t| t.line);
+    let title = match structure {
+        Structure::File => None,
+        Structure::Headings(level) => outline.headings.iter().find(|h| h.level < level).cloned(),
+        _ => outline.headings.iter().find(|h| h.line < first_talk_line).cloned(),
+    };
+    (title, talks, structure)
+}
+
+/// The structure with the most evidence of talks (see the module comment).
+fn choose(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Structure {
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let levels: std::collections::BTreeSet<u8> = outline.headings.iter().map(|h| h.level).collect();
+    for level in levels {
+        candidates.push(heading_candidate(text, outline, level, rules));
+    }
+    let depths: std::collections::BTreeSet<u8> = outline
+        .lines
+        .iter()
+        .filter_map(|l| match l.kind {
+            LineKind::ListItem { depth } => Some(depth),
+            _ => None,
+        })
+        .collect();
+    for depth in depths.into_iter().take(4) {
+        candidates.push(list_candidate(text, &outline.lines, depth, rules));
+    }
+    let prose = paragraph_heads(text, outline, rules);
+    candidates.push(Candidate {
+        structure: Structure::Paragraphs,
+        with_speaker: vec![true; prose.len()],
+        heads: prose,
+    });
+    // Talks repeat: a structure whose units seldom carry a speaker (a long list with a speaker named in
+    // two of its fifty items) does not carry the talks.
+    let regular = |c: &&Candidate| c.evidence() < 2 || c.evidence() * 4 >= c.heads.len();
+    let best = candidates.iter().filter(|c| !c.heads.is_empty()).filter(regular).max_by_key(|c| c.key());
+    match best {
+        Some(c) if c.evidence() >= 2 => c.structure,
+        Some(c) if c.evidence() == 1 && !is_top_unit(outline, c) => c.structure,
+        Some(c) if c.evidence() == 1 => Structure::File,
+        _ => titles_only(outline, rules),
+    }
+}
+
+/// True when the one unit with a speaker opens the document (its first heading, or a unit before any
+/// heading): the document is that one talk, and its other units are sections.
+fn is_top_unit(outline: &MarkdownOutline, c: &Candidate) -> bool {
+    let Some(at) = c.with_speaker.iter().position(|&b| b) else { return false };
+    let line = outline.lines[c.heads[at]].number;
+    let repeated = match c.structure {
+        Structure::Headings(level) => outline.headings.iter().filter(|h| h.level == level).count() >= 2,
+        _ => false,
+    };
+    let titled = match c.structure {
+        Structure::Headings(level) => outline.headings.iter().any(|h| h.level < level && h.line < line),
+        _ => false,
+    };
+    outline.headings.first().is_none_or(|h| h.line >= line) || !(repeated && titled)
+}
+
+/// Without speakers anywhere: the shallowest heading level that repeats (two or more non-section
+/// headings) carries talks known by their titles; without one, the file is one talk.
+fn titles_only(outline: &MarkdownOutline, rules: &dyn TalkRules) -> Structure {
+    let talkish: Vec<&Heading> = outline.headings.iter().filter(|h| !rules.is_section_heading(&h.text)).collect();
+    let levels: std::collections::BTreeSet<u8> = talkish.iter().map(|h| h.level).collect();
+    let repeated = levels.into_iter().find(|&l| talkish.iter().filter(|h| h.level == l).count() >= 2);
+    repeated.map_or(Structure::File, Structure::Headings)
+}
+
+fn heading_candidate(text: &str, outline: &MarkdownOutline, level: u8, rules: &dyn TalkRules) -> Candidate {
+    let lines = &outline.lines;
+    let heads: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.kind == LineKind::Heading { level })
+        .filter(|(_, l)| !rules.is_section_heading(&heading_text(outline, l)))
+        .map(|(i, _)| i)
+        .collect();
+    let with_speaker = heads
+        .iter()
+        .map(|&i| {
+            let title = heading_text(outline, &lines[i]);
+            rules.heading_has_speaker(&title)
+                || rules.is_speaker_line(&title)
+                || following(lines, i, 2, |l| matches!(l.kind, LineKind::Heading { .. }))
+                    .any(|l| rules.is_speaker_line(&text[l.span.clone()]))
+        })
+        .collect();
+    Candidate { structure: Structure::Headings(level), heads, with_speaker }
+}
+
+fn list_candidate(text: &str, lines: &[Line], depth: u8, rules: &dyn TalkRules) -> Candidate {
+    let heads = list_heads(lines, depth);
+    let with_speaker = heads
+        .iter()
+        .map(|&i| {
+            let zone = plain_zone(&text[lines[i].span.clone()]);
+            let body = lines.get(i + 1).is_some_and(|_| !ends_list_item(text, lines, i, i + 1, depth));
+            let nested = following(lines, i, 2, |l| matches!(l.kind, LineKind::ListItem { depth: d } if d <= depth))
+                .filter(|l| matches!(l.kind, LineKind::ListItem { .. }))
+                .any(|l| rules.is_speaker_line(&text[l.span.clone()]));
+            rules.heading_has_speaker(&zone) || (body && rules.is_speaker_line(&zone)) || nested
+        })
+        .collect();
+    Candidate { structure: Structure::ListItems(depth), heads, with_speaker }
+}
+
+/// Up to `n` lines after line `i`, stopping at the first that `stop` accepts.
+fn following(lines: &[Line], i: usize, n: usize, stop: impl Fn(&Line) -> bool) -> impl Iterator<Item = &Line> {
+    lines[i + 1..].iter().take(n).take_while(move |l| !stop(l))
+}
+
+fn heading_text(outline: &MarkdownOutline, line: &Line) -> String {
+    outline.headings.iter().find(|h| h.line == line.number).map(|h| h.text.clone()).unwrap_or_default()
+}
+
+/// The items of the lists that carry talks: a list none of whose items names a speaker (a meetup's date
+/// and venue, a reading list at the end) holds no talks.
+fn talk_lists(text: &str, lines: &[Line], c: &Candidate, depth: u8) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut block: Vec<usize> = Vec::new();
+    let mut carries = false;
+    for (k, &head) in c.heads.iter().enumerate() {
+        let next = c.heads.get(k + 1).copied();
+        let body = lines.get(head + 1).is_some_and(|_| !ends_list_item(text, lines, head, head + 1, depth));
+        // An item with no speaker, no link and nothing under it ("Hallway track") is not a talk.
+        let head_text = &text[lines[head].span.clone()];
+        if c.with_speaker[k] || body || head_text.contains("](") || head_text.contains("://") {
+            block.push(head);
+        }
+        carries |= c.with_speaker[k];
+        let same_list = next.is_some_and(|n| (head + 1..n).all(|j| !ends_list_item(text, lines, head, j, depth)));
+        if !same_list {
+            if carries {
+                out.append(&mut block);
+            }
+            block.clear();
+            carries = false;
+        }
+    }
+    out
+}
+
+/// Indices of the list items of one depth.
+fn list_heads(lines: &[Line], depth: u8) -> Vec<usize> {
+    lines.iter().enumerate().filter(|(_, l)| l.kind == LineKind::ListItem { depth }).map(|(i, _)| i).collect()
+}
+
+/// True when line `j` no longer belongs to the list item opened at line `head`: a heading, an item of the
+/// same or a shallower depth, or a paragraph after a blank line indented no deeper than the item.
+fn ends_list_item(text: &str, lines: &[Line], head: usize, j: usize, depth: u8) -> bool {
+    match lines[j].kind {
+        LineKind::Heading { .. } => true,
+        LineKind::ListItem { depth: d } => d <= depth,
+        LineKind::Text => after_blank(text, &lines[j]) && indent(text, &lines[j]) <= indent(text, &lines[head]),
+    }
+}
+
+/// The whole source line a content line sits on.
+fn raw_line<'a>(text: &'a str, line: &Line) -> &'a str {
+    let start = text[..line.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[line.span.start..].find('\n').map_or(text.len(), |i| line.span.start + i);
+    &text[start..end]
+}
+
+fn indent(text: &str, line: &Line) -> usize {
+    let raw = raw_line(text, line);
+    raw.len() - raw.trim_start().len()
+}
+
+/// True when the source line before this one is blank (or the line is the first).
+fn after_blank(text: &str, line: &Line) -> bool {
+    let start = text[..line.span.start].rfind('\n').map_or(0, |i| i + 1);
+    if start == 0 {
+        return true;
+    }
+    let before = &text[..start - 1];
+    let prev_start = before.rfind('\n').map_or(0, |i| i + 1);
+    before[prev_start..].trim().is_empty()
+}
+
+/// Paragraph lines that introduce a talk by its speaker, outside lists and headings.
+fn paragraph_heads(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Vec<usize> {
+    let lines = &outline.lines;
+    (0..lines.len())
+        .filter(|&i| lines[i].kind == LineKind::Text)
+        .filter(|&i| i == 0 || after_blank(text, &lines[i]) || lines[i - 1].kind != LineKind::Text)
+        .filter(|&i| rules.is_prose_speaker(&text[lines[i].span.clone()]))
+        .collect()
+}
+
+/// Talks under headings of one level; a heading above that level closes the current talk.
+fn heading_talks(outline: &MarkdownOutline, level: u8, rules: &dyn TalkRules) -> Vec<Talk> {
     let is_talk = |h: &Heading| h.level == level && !rules.is_section_heading(&h.text);
-    let title = outline.headings.iter().find(|h| h.level < level).cloned();
     let mut talks: Vec<Talk> = Vec::new();
     let mut open = false;
     let by_line = super::headings_by_line(&outline.headings);
@@ -33,43 +281,63 @@ pub fn segment(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> 
         let current = if open { talks.last_mut() } else { None };
         match heading {
             Some(h) if is_talk(h) => {
-                talks.push(Talk { heading: Some(h.clone()), line: h.line, lines: Vec::new(), sections: Vec::new() });
+                let unit = Structure::Headings(level);
+                talks.push(Talk {
+                    unit,
+                    heading: Some(h.clone()),
+                    line: h.line,
+                    lines: Vec::new(),
+                    sections: Vec::new(),
+                });
                 open = true;
             }
-            // A day or track heading above the talk level closes the current talk.
             Some(h) if h.level < level => open = false,
             Some(h) => push_section(current, h, line),
             None => push_line(current, line),
         }
     }
-    if is_prose_report(text, outline, &talks, rules) {
-        let title = outline.headings.first().filter(|h| h.level <= level).cloned();
-        return (title, prose_talks(text, outline, rules));
-    }
-    (title, talks)
+    talks
 }
 
-/// A report whose talks are paragraphs naming their speakers: none of its headings carries or precedes a
-/// speaker (they are the report's title and sections), and at least two paragraphs name a speaker.
-fn is_prose_report(text: &str, outline: &MarkdownOutline, talks: &[Talk], rules: &dyn TalkRules) -> bool {
-    let headed = talks.iter().any(|t| t.heading.as_ref().is_some_and(|h| has_speaker(text, outline, h, rules)));
-    let prose = outline.lines.iter().filter(|l| rules.is_prose_speaker(&text[l.span.clone()])).count();
-    !headed && (prose >= 2 || (talks.is_empty() && prose == 1))
-}
-
-/// Talks of a prose report: each paragraph naming a speaker opens one.
-fn prose_talks(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Vec<Talk> {
-    let mut talks: Vec<Talk> = Vec::new();
-    for line in &outline.lines {
-        if matches!(line.kind, LineKind::Heading { .. }) && talks.is_empty() {
-            continue;
-        }
-        if rules.is_prose_speaker(&text[line.span.clone()]) {
-            talks.push(Talk { heading: None, line: line.number, lines: Vec::new(), sections: Vec::new() });
-        }
-        push_line(talks.last_mut(), line);
+/// Talks opened at the head lines; each runs until `ends` says a line is past it (or the next head).
+/// The head's title zone becomes the talk's heading (level 0: not a Markdown heading).
+fn unit_talks(
+    text: &str,
+    lines: &[Line],
+    unit: Structure,
+    heads: &[usize],
+    ends: impl Fn(usize, usize) -> bool,
+) -> Vec<Talk> {
+    let mut talks = Vec::with_capacity(heads.len());
+    for (k, &head) in heads.iter().enumerate() {
+        let next = heads.get(k + 1).copied().unwrap_or(lines.len());
+        let line = &lines[head];
+        let zone = plain_zone(&text[line.span.clone()]);
+        let heading = Heading { level: 0, text: zone, line: line.number, span: line.span.clone() };
+        let mut talk =
+            Talk { unit, heading: Some(heading), line: line.number, lines: Vec::new(), sections: Vec::new() };
+        let ended = (head + 1..next).find(|&j| ends(j, head)).unwrap_or(next);
+        lines[head..ended].iter().for_each(|l| push_line(Some(&mut talk), l));
+        talks.push(talk);
     }
     talks
+}
+
+/// The whole file as one talk: its first heading is the title when it opens the content.
+fn whole_file(outline: &MarkdownOutline) -> Talk {
+    let first = outline.headings.first().filter(|h| outline.lines.first().is_some_and(|l| l.number == h.line));
+    let line = first.map_or(1, |h| h.line);
+    let mut talk =
+        Talk { unit: Structure::File, heading: first.cloned(), line, lines: Vec::new(), sections: Vec::new() };
+    let by_line = super::headings_by_line(&outline.headings);
+    for line in &outline.lines {
+        match by_line.get(&line.number) {
+            Some(h) if first.is_some_and(|f| f.line == h.line) => {}
+            Some(h) => push_section(Some(&mut talk), h, line),
+            None => push_line(Some(&mut talk), line),
+        }
+    }
+    talk
 }
 
 fn push_section(talk: Option<&mut Talk>, heading: &Heading, line: &Line) {
@@ -87,41 +355,13 @@ fn push_line(talk: Option<&mut Talk>, line: &Line) {
     }
 }
 
-/// The heading level that carries the talks, if any heading does.
-fn talk_level(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Option<u8> {
-    let candidates: Vec<&Heading> =
-        outline.headings.iter().filter(|h| h.level <= 4 && !rules.is_section_heading(&h.text)).collect();
-    let levels: std::collections::BTreeSet<u8> = candidates.iter().map(|h| h.level).collect();
-    let with_speaker =
-        |level: u8| candidates.iter().filter(|h| h.level == level && has_speaker(text, outline, h, rules)).count();
-    let best = levels.iter().map(|&l| (with_speaker(l), l)).max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    if let Some((n, level)) = best
-        && n > 0
-    {
-        return Some(level);
-    }
-    let count = |level: u8| candidates.iter().filter(|h| h.level == level).count();
-    levels.iter().copied().find(|&l| count(l) >= 2).or_else(|| levels.iter().copied().next())
-}
-
-/// True when the heading carries a speaker or the first line after it is a speaker line.
-fn has_speaker(text: &str, outline: &MarkdownOutline, heading: &Heading, rules: &dyn TalkRules) -> bool {
-    if rules.heading_has_speaker(&heading.text) {
-        return true;
-    }
-    let after = outline.lines.partition_point(|l| l.number <= heading.line);
-    outline.lines[after..]
-        .iter()
-        .take(2)
-        .take_while(|l| !matches!(l.kind, LineKind::Heading { .. }))
-        .any(|l| rules.is_speaker_line(&text[l.span.clone()]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::markdown::outline;
     use super::*;
 
+    /// Word rules of a toy language: a speaker line starts with "Speaker", a head carries its speaker
+    /// after " — Dr ", a prose speaker "talked".
     struct Rules;
     impl super::super::KeyFields for Rules {
         fn field_of(&self, _: &str) -> Option<&str> {
@@ -135,51 +375,81 @@ mod tests {
         fn is_speaker_line(&self, line: &str) -> bool {
             line.starts_with("Speaker")
         }
-        fn heading_has_speaker(&self, _: &str) -> bool {
-            false
+        fn heading_has_speaker(&self, title: &str) -> bool {
+            title.contains(" — Dr ")
         }
         fn is_prose_speaker(&self, line: &str) -> bool {
             line.contains(" talked ")
         }
     }
 
-    fn titles(text: &str) -> (Option<String>, Vec<String>) {
-        let (title, talks) = segment(text, &outline(text), &Rules);
-        (title.map(|h| h.text), talks.into_iter().map(|t| t.heading.map(|h| h.text).unwrap_or_default()).collect())
+    fn segmented(text: &str) -> (Option<String>, Vec<String>, Structure) {
+        let (title, talks, structure) = segment(text, &outline(text), &Rules);
+        let titles = talks.into_iter().map(|t| t.heading.map(|h| h.text).unwrap_or_default()).collect();
+        (title.map(|h| h.text), titles, structure)
     }
 
     #[test]
     fn h1_talks() {
         let text = "# A\nSpeaker x\ntext\n# B\nSpeaker y\n## Вопросы\nq\n";
-        assert_eq!(titles(text), (None, vec!["A".into(), "B".into()]));
+        assert_eq!(segmented(text), (None, vec!["A".into(), "B".into()], Structure::Headings(1)));
     }
 
     #[test]
     fn h2_talks_under_a_document_title() {
         let text = "# Conf 2024\nintro\n## A\nSpeaker x\n## B\nSpeaker y\n### Details\n";
-        assert_eq!(titles(text), (Some("Conf 2024".into()), vec!["A".into(), "B".into()]));
+        assert_eq!(segmented(text), (Some("Conf 2024".into()), vec!["A".into(), "B".into()], Structure::Headings(2)));
     }
 
     #[test]
     fn h2_talks_without_speaker_lines() {
         let text = "# Conf\n## A\ntext\n## B\ntext\n## Вопросы\n";
-        assert_eq!(titles(text).1, vec!["A".to_string(), "B".to_string()]);
+        assert_eq!(segmented(text).1, vec!["A".to_string(), "B".to_string()]);
+    }
+
+    #[test]
+    fn list_items_that_carry_speakers_are_talks_under_event_headings() {
+        let text = "# Notes\n\n## Event one\n\n* [Kafka — Dr Roe](https://v/1) - fine\n* Go — Dr Doe\n  * a nested note\n\n## Event two\n\n* Rust — Dr Poe\n\nA closing paragraph.\n";
+        let (title, talks, structure) = segment(text, &outline(text), &Rules);
+        assert_eq!(structure, Structure::ListItems(0));
+        assert_eq!(title.map(|h| h.text), Some("Notes".to_string()));
+        let heads: Vec<String> = talks.iter().map(|t| t.heading.clone().unwrap().text).collect();
+        assert_eq!(heads, vec!["Kafka — Dr Roe", "Go — Dr Doe", "Rust — Dr Poe"]);
+        assert_eq!(talks[1].lines.len(), 2, "the nested note belongs to its item");
+        assert_eq!(talks[2].lines.len(), 1, "a paragraph after a blank line closes the item");
+    }
+
+    #[test]
+    fn a_page_with_one_speaker_at_the_top_is_one_talk_with_sections() {
+        let text = "# Kafka at scale\n\nSpeaker x\n\n## Use case\ntext\n## Workflow\ntext\n";
+        let (title, talks, structure) = segment(text, &outline(text), &Rules);
+        assert_eq!(structure, Structure::File);
+        assert_eq!(title, None);
+        assert_eq!(talks.len(), 1);
+        assert_eq!(talks[0].heading.as_ref().map(|h| h.text.as_str()), Some("Kafka at scale"));
+        assert_eq!(talks[0].sections.len(), 2);
+    }
+
+    #[test]
+    fn repeated_sub_sections_never_win_over_the_talks() {
+        let text = "# Conf\n## A — Dr Roe\n### Lesson 1\n### Lesson 2\n### Lesson 3\n## B — Dr Doe\n### Lesson 1\n";
+        assert_eq!(segmented(text).2, Structure::Headings(2));
     }
 
     #[test]
     fn prose_paragraphs_open_talks() {
         let text = "# Report\n\nJane Roe talked about Kafka.\nMore on Kafka.\n\nJohn Doe talked about Go.\n";
-        let (title, talks) = segment(text, &outline(text), &Rules);
+        let (title, talks, structure) = segment(text, &outline(text), &Rules);
+        assert_eq!(structure, Structure::Paragraphs);
         assert_eq!(title.map(|h| h.text), Some("Report".to_string()));
         assert_eq!(talks.len(), 2);
-        assert!(talks.iter().all(|t| t.heading.is_none()));
         assert_eq!(talks[0].lines.len(), 2);
     }
 
     #[test]
     fn section_lines_know_their_section() {
         let text = "# A\nSpeaker x\n## Part\nline\n";
-        let (_, talks) = segment(text, &outline(text), &Rules);
+        let (_, talks, _) = segment(text, &outline(text), &Rules);
         let last = talks[0].lines.last().unwrap();
         assert_eq!(last.section, Some(0));
         assert_eq!(&text[last.span.clone()], "line");

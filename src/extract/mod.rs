@@ -8,6 +8,7 @@
 mod candidates;
 mod dictionary;
 pub mod facts;
+pub mod names;
 mod organizations;
 mod phrases;
 mod speakers;
@@ -106,6 +107,11 @@ impl Extractor {
         for t in &doc.talks {
             let known = listed_for(t.heading.as_ref().map(|h| h.text.as_str())).unwrap_or_default();
             let facts = talk::extract_talk(self, doc, t, known, &mut diagnostics);
+            // A file with no title and no speaker anywhere is notes, not a talk.
+            if t.unit == crate::document::Structure::File && facts.title.is_none() && facts.speakers.is_empty() {
+                diagnostics.retain(|d| d.line != t.line || !d.message.starts_with("talk "));
+                continue;
+            }
             if !listed.is_empty() {
                 mark(&mut present, facts.title.as_deref());
             }
@@ -151,6 +157,14 @@ impl Extractor {
         let hits = self.dictionary.scan(name);
         hits.iter().any(|h| h.kind == Kind::Technology || h.span.len() * 2 >= name.trim().len())
     }
+
+    /// True when parsed speakers are people: no "name" is a technology or organization, and no
+    /// "company" is a technology ("Анна Орлова — FastAPI в проде" is a speaker and a title).
+    fn are_people(&self, speakers: &[speakers::SpeakerLine]) -> bool {
+        let phrase = |o: &String| o.split_whitespace().any(|w| w.starts_with(char::is_lowercase));
+        let tech_org = |o: &String| phrase(o) && self.dictionary.scan(o).iter().any(|h| h.kind == Kind::Technology);
+        speakers.iter().all(|s| !self.is_known_name(&s.name) && !s.organization.as_ref().is_some_and(tech_org))
+    }
 }
 
 impl KeyFields for Extractor {
@@ -167,7 +181,7 @@ impl TalkRules for Extractor {
     }
 
     fn is_speaker_line(&self, line: &str) -> bool {
-        self.speakers.parse(line).is_some_and(|s| s.iter().all(|sp| !self.is_known_name(&sp.name)))
+        self.speakers.parse(line).is_some_and(|s| self.are_people(&s))
     }
 
     fn heading_has_speaker(&self, title: &str) -> bool {

@@ -6,6 +6,7 @@
 //! followed by the organization: "технический директор S7"), and the parts in between are roles, one per
 //! speaker when the counts agree.
 
+use super::names::Names;
 use super::phrases::PhraseSet;
 use crate::ontology::Lexicon;
 use crate::text;
@@ -28,6 +29,7 @@ pub struct SpeakerRules {
     particles: PhraseSet<()>,
     talk_verbs: PhraseSet<()>,
     affiliations: PhraseSet<()>,
+    names: Names,
 }
 
 impl SpeakerRules {
@@ -40,6 +42,7 @@ impl SpeakerRules {
             particles: set(&lexicon.name_particles),
             talk_verbs: set(&lexicon.talk_verbs),
             affiliations: set(&lexicon.affiliation_markers),
+            names: Names::new(lexicon),
         }
     }
 
@@ -145,9 +148,12 @@ impl SpeakerRules {
         if !marked && (0..toks.len()).any(|i| self.talk_verbs.match_at(&toks, i).is_some()) {
             return None;
         }
+        if let Some(one) = self.name_from_org(&rest) {
+            return (marked || self.is_person(&one.name)).then(|| vec![one]);
+        }
         let parts = split_parts(&rest);
         let names = self.leading_names(&parts);
-        if names.is_empty() || (!marked && !self.plausible_unmarked(&parts, names.len())) {
+        if names.is_empty() || (!marked && !self.plausible_unmarked(&parts, &names)) {
             return None;
         }
         let consumed = names.iter().map(|(_, from)| from + 1).max().unwrap_or(0);
@@ -223,10 +229,119 @@ impl SpeakerRules {
         all_fit && !has_role && capitalised >= 2
     }
 
-    /// Without a marker, a lone line counts as a speaker line only if its shape is clear.
-    fn plausible_unmarked(&self, parts: &[String], names: usize) -> bool {
+    /// Without a marker, a lone line counts as a speaker line only if its shape is clear and one of its
+    /// names is a person's by the name data.
+    fn plausible_unmarked(&self, parts: &[String], names: &[(String, usize)]) -> bool {
         let two_word_name = parts.first().is_some_and(|p| p.split_whitespace().count() >= 2 || p.contains('('));
-        two_word_name && parts.len() <= names + 4 && !parts.last().is_some_and(|p| p.ends_with('.') && p.len() > 40)
+        let known = names.iter().any(|(n, _)| self.is_person(n.split('(').next().unwrap_or(n)));
+        // Without a known first name, a job title beside the name is the evidence ("Kenji Sato, SRE, Acme").
+        let consumed_parts = names.iter().map(|(_, from)| from + 1).max().unwrap_or(0);
+        let has_role = parts[consumed_parts.min(parts.len())..]
+            .iter()
+            .any(|p| p.split_whitespace().any(|w| self.is_role_word(w)) && p.split_whitespace().count() <= 6);
+        let known = known || has_role;
+        let consumed = names.iter().map(|(_, from)| from + 1).max().unwrap_or(0);
+        let rest_fits = parts[consumed.min(parts.len())..].iter().all(|p| self.is_role_or_org(p));
+        known
+            && two_word_name
+            && rest_fits
+            && parts.len() <= names.len() + 4
+            && !parts.last().is_some_and(|p| p.ends_with('.') && p.len() > 40)
+    }
+
+    /// A word that makes a job title by itself ("engineer", "CTO", "директор"): a job-title word, not one
+    /// of the short words that join them ("и", "of", "по").
+    fn is_role_word(&self, word: &str) -> bool {
+        let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let substantive = w.chars().count() >= 4 || (w.len() >= 2 && w.chars().all(|c| c.is_uppercase()));
+        substantive && self.roles.is_whole(w)
+    }
+
+    /// A part of a speaker line after the names: a job title (it has a job-title word) or a company name
+    /// (a few words, capitalised), never a talk title or a sentence.
+    fn is_role_or_org(&self, part: &str) -> bool {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let has_role = words.iter().any(|w| self.is_role_word(w));
+        let domain = words.len() == 1 && part.contains('.') && !part.ends_with('.');
+        let org_like = domain
+            || (words.len() <= 4
+                && words
+                    .iter()
+                    .any(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '@' || c == '(')));
+        (has_role && words.len() <= 8) || org_like
+    }
+
+    /// True when token `i` is a one-word affiliation marker ("at", "из", "from").
+    pub fn is_affiliation(&self, toks: &[super::phrases::Token], i: usize) -> bool {
+        self.affiliations.match_at(toks, i).is_some_and(|(n, _)| n == 1)
+    }
+
+    /// A personal name by shape whose words include a known first name ("Анной Ивановой", "Dmitry Vyukov").
+    pub fn is_person(&self, text: &str) -> bool {
+        self.is_name(text.trim()) && text.split_whitespace().any(|w| self.names.is_first_name(w))
+    }
+
+    /// "Marta Paes from Materialize", "Иван Петров из Яндекса", "Jane Roe @ Acme": one speaker and the
+    /// company after an affiliation word.
+    fn name_from_org(&self, text: &str) -> Option<SpeakerLine> {
+        let toks = super::phrases::tokens(text, 0);
+        let m = (2..toks.len().min(5)).find(|&i| self.affiliations.match_at(&toks, i).is_some_and(|(n, _)| n == 1))?;
+        let name = text[..toks[m].span.start].trim();
+        let org = text[toks[m].span.end..].trim().trim_end_matches(['.', ',']).trim();
+        let capitalised = org.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        let short = org.split_whitespace().count() <= 4 && !org.contains([',', '(']);
+        (self.is_name(name) && capitalised && short).then(|| SpeakerLine {
+            name: name.to_string(),
+            role: None,
+            organization: Some(org.to_string()),
+        })
+    }
+
+    /// A unit's head that names both a title and its speakers, in either order and with any of the usual
+    /// separators: "Title — Name (Company)", "Name (Company) - Title", "Title by Name from Company",
+    /// "Title - Name. A comment …". Returns the title and the speakers. After "by"/"от" a name needs only
+    /// its shape; elsewhere one of its words must be a known first name.
+    pub fn split_title_speaker(&self, head: &str) -> Option<(String, Vec<SpeakerLine>)> {
+        let text = clean_markup(head);
+        let seps = separators(&text);
+        for (k, &(sep_start, sep_end, by)) in std::iter::once(&(0, 0, false)).chain(&seps).enumerate() {
+            // A comma continues a speaker ("Name, Role, Company"): the segment runs to the next other separator.
+            let next = seps[k.min(seps.len())..].iter().find(|s| !text[s.0..s.1].starts_with(','));
+            let seg = &text[sep_end..next.map_or(text.len(), |s| s.0).max(sep_end)];
+            // "Name, Role" at the start is a speaker line, not a title after a speaker.
+            if k == 0 && seps.first().is_some_and(|s| text[s.0..s.1].starts_with(',')) {
+                continue;
+            }
+            let Some(speakers) = self.segment_speakers(seg, by) else { continue };
+            let title = if k == 0 { next.map_or("", |s| &text[s.1..]) } else { &text[..sep_start] };
+            let title = clean_title(title);
+            if !title.is_empty() {
+                return Some((title, speakers));
+            }
+        }
+        None
+    }
+
+    /// The speakers a segment of a head opens with, its trailing comment ("Name. Comment") cut off: a
+    /// known first name, or a name by shape after "by"/"от" or with its company or role beside it.
+    fn segment_speakers(&self, seg: &str, by: bool) -> Option<Vec<SpeakerLine>> {
+        // A date, time or number before the name ("2016.11.30 Name", "10:30 Name") is not part of it.
+        let seg = seg.trim().trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | ':' | '/' | '-'));
+        let seg = seg.trim();
+        let cut = seg.find(". ").filter(|&i| !seg[..i].ends_with(|c: char| c.is_uppercase())).unwrap_or(seg.len());
+        let piece = seg[..cut].trim().trim_end_matches('.');
+        if piece.chars().count() > 120 || piece.is_empty() {
+            return None;
+        }
+        if let Some(found) = self.parse(piece).filter(|_| !by) {
+            return Some(found);
+        }
+        let found = self.parse(&format!("by {piece}"))?;
+        let attached = found.iter().all(|s| s.organization.is_some() || s.role.is_some());
+        let fits = split_parts(piece).iter().skip(1).all(|p| self.is_role_or_org(p) || p.contains('('));
+        let known = found.iter().any(|s| self.is_person(&s.name));
+        // After "by" a known first name is enough; a name by shape alone needs its company or role beside it.
+        ((by && known) || (attached && fits)).then_some(found)
     }
 
     /// Splits the parts after the names into roles and the organization.
@@ -267,6 +382,28 @@ fn is_capitalised_word(word: &str) -> bool {
         && word.chars().filter(|c| c.is_uppercase()).count() <= 3
 }
 
+/// The separators between a head's title and its speakers: (start, end, whether the words after it
+/// are marked as the speaker's by "by"/"от"), in order.
+fn separators(text: &str) -> Vec<(usize, usize, bool)> {
+    let mut out: Vec<(usize, usize, bool)> = Vec::new();
+    for sep in [" — ", " – ", " - ", " -- ", " | ", " / ", ". ", ", ", " with "] {
+        out.extend(text.match_indices(sep).map(|(i, m)| (i, i + m.len(), false)));
+    }
+    for sep in [" by ", " от "] {
+        out.extend(text.match_indices(sep).map(|(i, m)| (i, i + m.len(), true)));
+    }
+    out.sort();
+    out.dedup_by(|b, a| b.0 < a.1);
+    out
+}
+
+/// A title with its quotes and trailing punctuation removed.
+fn clean_title(title: &str) -> String {
+    let t = title.trim().trim_end_matches([',', ';', ':', '-', '—', '–']).trim();
+    let t = t.trim_matches(|c: char| matches!(c, '"' | '“' | '”' | '«' | '»' | '„' | '\'')).trim();
+    t.to_string()
+}
+
 /// Removes emphasis marks and turns `[text](url)` into `text`.
 fn clean_markup(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
@@ -286,11 +423,30 @@ fn clean_markup(line: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace(['*', '_', '`'], "")
+    let out = strip_handles(&out.replace(['*', '_', '`'], ""));
+    out.trim_end_matches('\\').trim_end().to_string()
 }
 
-/// Cuts a line at commas and semicolons outside parentheses; "Name (Org)" parts are kept whole.
+/// Removes social handles ("@jdoe", "(@jdoe)") beside a name; a lone "@" between a name and a company stays.
+fn strip_handles(text: &str) -> String {
+    let kept: Vec<String> = text
+        .split(' ')
+        .map(|w| {
+            let bare = w.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | ':' | ';'));
+            let handle = bare.len() > 1
+                && bare.starts_with('@')
+                && bare[1..].chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            // The handle goes; the punctuation after it (a separator) stays.
+            if handle { w.trim_start_matches('(').replace(bare, "").replace(')', "") } else { w.to_string() }
+        })
+        .collect();
+    kept.join(" ").split_whitespace().collect::<Vec<_>>().join(" ").replace(" ,", ",").replace(" :", ":")
+}
+
+/// Cuts a line at commas, semicolons and spaced dashes outside parentheses; "Name (Org)" parts are kept
+/// whole.
 fn split_parts(line: &str) -> Vec<String> {
+    let line = line.replace(" — ", ", ").replace(" – ", ", ").replace(" - ", ", ");
     let mut parts = Vec::new();
     let mut depth = 0i32;
     let mut current = String::new();

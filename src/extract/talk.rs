@@ -44,13 +44,24 @@ pub fn extract_talk(
             message: format!("talk {:?} has no speaker line", facts.title.as_deref().unwrap_or("")),
         });
     }
-    let speaker_org = facts.speakers.iter().find_map(|s| s.organization.clone());
+    let mut speaker_org = facts.speakers.iter().find_map(|s| s.organization.clone());
     let mut aliases: Vec<(String, OrgRef)> = facts
         .speakers
         .iter()
         .filter_map(|s| s.organization.clone())
         .flat_map(|o| short_forms(&o.name).into_iter().map(move |f| (f, o.clone())))
         .collect();
+    if speaker_org.is_none()
+        && let Some((org, surface, title)) = facts.title.as_deref().and_then(|t| head_org(ex, t))
+    {
+        facts.organizations.entry(org.clone()).or_default().push(Mention { line: talk.line, surface: surface.clone() });
+        aliases.extend(short_forms(&surface).into_iter().map(|f| (f, org.clone())));
+        facts.title = title.or(facts.title.take());
+        speaker_org = Some(org);
+    }
+    if speaker_org.is_none() {
+        speaker_org = sole_org(ex, doc, talk);
+    }
     let mut ctx = Context { org: speaker_org.clone(), inherited: None };
     let mut found: Vec<StanceFact> = Vec::new();
     for (i, line) in talk.lines.iter().enumerate() {
@@ -89,41 +100,87 @@ pub fn extract_talk(
     facts
 }
 
-/// Finds the speakers: the speaker lines right under the heading (one or several), else the heading
-/// itself ("Title — Name, Company", whose title then loses the speaker part), else a prose line naming
-/// the speaker. Returns the indices in `talk.lines` of the lines that only name speakers.
+/// Finds the speakers: the speaker lines right under the head (one or several), else the head itself
+/// ("Name - Role, Company" as a whole, or "Title — Name, Company", whose title then loses the speaker
+/// part), else a prose line naming the speaker. Returns the indices in `talk.lines` of the lines that only
+/// name speakers. A unit that is not a Markdown heading (a list item, a paragraph) keeps a title only when
+/// its head names one beside the speakers.
 fn find_speakers(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) -> Vec<usize> {
+    let unit = talk.heading.as_ref().filter(|h| h.level == 0);
+    if unit.is_some() {
+        facts.title = None;
+    }
+    let used = speakers_of_unit(ex, doc, talk, facts);
+    let titled = talk.unit != crate::document::Structure::Paragraphs && !used.contains(&0);
+    if let Some(head) = unit.filter(|_| titled && facts.title.is_none()) {
+        facts.title = Some(head.text.clone());
+    }
+    used
+}
+
+fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) -> Vec<usize> {
+    let unit = talk.heading.as_ref().is_some_and(|h| h.level == 0);
+    // A paragraph that opens a prose talk names its speaker in a sentence ("Jane Doe from Acme talked …").
+    let opening = talk.lines.first().filter(|_| talk.unit == crate::document::Structure::Paragraphs);
+    if let Some(line) = opening
+        && let Some(parsed) = ex.speakers.parse_prose(doc.slice(&line.span)).filter(|s| !ex.is_known_name(&s.name))
+    {
+        facts.speakers = to_speakers(ex, vec![parsed], line.number);
+        return Vec::new();
+    }
     let mut used = Vec::new();
-    for (i, line) in talk.lines.iter().enumerate().take(6) {
+    for (i, line) in talk.lines.iter().enumerate().take(7).skip(usize::from(unit)) {
         if matches!(line.kind, LineKind::Heading { .. }) {
             break;
         }
         let text = doc.slice(&line.span);
-        match ex.speakers.parse(text).filter(|s| s.iter().all(|p| !ex.is_known_name(&p.name))) {
+        match ex.speakers.parse(text).filter(|s| ex.are_people(s)) {
             Some(parsed) => {
                 facts.speakers.extend(to_speakers(ex, parsed, line.number));
                 used.push(i);
             }
             None if ex.speakers.is_marker_only(text) && used.is_empty() => used.push(i),
-            None if !facts.speakers.is_empty() || i >= 2 => break,
+            None if !facts.speakers.is_empty() || i >= 2 + usize::from(unit) => break,
             None => {}
         }
     }
-    if !facts.speakers.is_empty() {
+    let Some(heading) = &talk.heading else { return used };
+    if facts.speakers.is_empty() {
+        let whole = ex.speakers.parse(&heading.text).filter(|s| ex.are_people(s));
+        if let Some(parsed) = whole {
+            // The head is only a speaker line ("Name, Role, Company"): the talk has no title.
+            facts.speakers = to_speakers(ex, parsed, heading.line);
+            facts.title = None;
+            return if unit { vec![0] } else { Vec::new() };
+        }
+    }
+    if let Some((title, parsed)) = speaker_in_heading(ex, &heading.text) {
+        facts.title = Some(unit_title(doc, talk, title));
+        if facts.speakers.is_empty() {
+            facts.speakers = to_speakers(ex, parsed, heading.line);
+        }
         return used;
     }
-    if let Some(heading) = &talk.heading
-        && let Some((title, parsed)) = speaker_in_heading(ex, &heading.text)
-    {
-        facts.title = Some(title);
-        facts.speakers = to_speakers(ex, parsed, heading.line);
-        return Vec::new();
+    if !facts.speakers.is_empty() {
+        return used;
     }
     let prose = talk.lines.iter().take(3).find_map(|l| ex.speakers.parse_prose(doc.slice(&l.span)).map(|s| (l, s)));
     if let Some((line, parsed)) = prose.filter(|(_, s)| !ex.is_known_name(&s.name)) {
         facts.speakers = to_speakers(ex, vec![parsed], line.number);
     }
-    Vec::new()
+    used
+}
+
+/// A title that only names an event ("Highload++ 2017": a year among at most four words) gives way to
+/// the unit's next line, where such listings put the talk's own title.
+fn unit_title(doc: &NoteDocument, talk: &Talk, title: String) -> String {
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let year = |w: &&str| w.len() == 4 && w.parse::<u16>().is_ok_and(|y| (1990..2040).contains(&y));
+    if words.len() > 4 || !words.iter().any(year) {
+        return title;
+    }
+    let next = talk.lines.get(1).filter(|l| l.kind == LineKind::Text);
+    next.map(|l| crate::document::plain_zone(doc.slice(&l.span))).filter(|z| !z.is_empty()).unwrap_or(title)
 }
 
 fn to_speakers(ex: &Extractor, parsed: Vec<super::speakers::SpeakerLine>, line: usize) -> Vec<Speaker> {
@@ -142,18 +199,76 @@ fn to_speakers(ex: &Extractor, parsed: Vec<super::speakers::SpeakerLine>, line: 
 /// Speakers carried by a heading, with the title left once they are cut off: "Title - Name, Company",
 /// "Title (Name, Company)", "Title by Name".
 pub fn speaker_in_heading(ex: &Extractor, heading: &str) -> Option<(String, Vec<super::speakers::SpeakerLine>)> {
-    let valid = |s: &Vec<super::speakers::SpeakerLine>| s.iter().all(|p| !ex.is_known_name(&p.name));
-    for sep in [" — ", " – ", " - ", " by ", " от ", " | "] {
-        if let Some(at) = heading.rfind(sep) {
-            let tail = &heading[at + sep.len()..];
-            if let Some(s) = ex.speakers.parse(tail).filter(valid) {
-                return Some((heading[..at].trim().to_string(), s));
-            }
-        }
+    let valid = |s: &Vec<super::speakers::SpeakerLine>| ex.are_people(s);
+    if let Some(found) = ex.speakers.split_title_speaker(heading).filter(|(_, s)| valid(s)) {
+        return Some(found);
     }
     let open = heading.rfind('(')?;
     let inner = heading[open + 1..].trim_end().strip_suffix(')')?;
     ex.speakers.parse(inner).filter(valid).map(|s| (heading[..open].trim().to_string(), s))
+}
+
+/// The organization a talk's head names when no speaker gives one, whose story the talk then tells:
+/// "Keynote by Confluent", "Better key-value stores - Verizon" (the title loses the tail), "Observability
+/// at Affirm", or a vocabulary organization anywhere in the title. Returns the organization, its name as
+/// written and the shortened title.
+fn head_org(ex: &Extractor, title: &str) -> Option<(OrgRef, String, Option<String>)> {
+    for sep in [" by ", " from ", " от ", " из ", " - ", " — ", " – ", " | "] {
+        let Some(at) = title.rfind(sep) else { continue };
+        let tail = title[at + sep.len()..].trim().trim_end_matches(['.', ')']);
+        if is_org_name(ex, tail) {
+            let org = ex.organizations.resolve(tail, &ex.ontology, &ex.dictionary);
+            return Some((org, tail.to_string(), Some(title[..at].trim().to_string())));
+        }
+    }
+    let hits = ex.dictionary.scan(title);
+    if let Some(h) = hits.iter().find(|h| h.kind == Kind::Organization) {
+        return Some((vocabulary_org(&ex.ontology, h.concept), title[h.span.clone()].to_string(), None));
+    }
+    let toks = super::phrases::tokens(title, 0);
+    let marker = (1..toks.len().saturating_sub(1))
+        .find(|&i| ex.org_markers.match_at(&toks, i).is_some() || ex.speakers.is_affiliation(&toks, i));
+    let tail = marker.map(|i| title[toks[i + 1].span.start..].trim())?;
+    is_org_name(ex, tail)
+        .then(|| (ex.organizations.resolve(tail, &ex.ontology, &ex.dictionary), tail.to_string(), None))
+}
+
+/// The one vocabulary organization a talk names, when it names exactly one and no speaker or title gives
+/// one: the talk is its story ("Шина данных уровня Яндекса … отказ от Kafka").
+fn sole_org(ex: &Extractor, doc: &NoteDocument, talk: &Talk) -> Option<OrgRef> {
+    let mut found: Option<usize> = None;
+    for line in &talk.lines {
+        for h in ex.dictionary.scan(&mask_urls(doc.slice(&line.span))) {
+            if h.kind != Kind::Organization {
+                continue;
+            }
+            match found {
+                Some(c) if c != h.concept => return None,
+                _ => found = Some(h.concept),
+            }
+        }
+    }
+    found.map(|c| vocabulary_org(&ex.ontology, c))
+}
+
+/// A company name by its look: a vocabulary organization, or one to three capitalised words that name no
+/// technology and no person.
+fn is_org_name(ex: &Extractor, text: &str) -> bool {
+    let hits = ex.dictionary.scan(text);
+    let covered = |h: &Hit| h.span.len() * 3 >= text.len() * 2;
+    if hits.iter().any(|h| h.kind == Kind::Technology && covered(h)) {
+        return false;
+    }
+    if hits.iter().any(|h| h.kind == Kind::Organization && covered(h)) {
+        return true;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let capitalised = !text.contains([':', ',', '(', '!', '?'])
+        && words.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()));
+    (1..=3).contains(&words.len())
+        && capitalised
+        && !ex.speakers.is_person(text)
+        && !hits.iter().any(|h| h.kind == Kind::Technology)
 }
 
 /// Adds hits for the speaker organization's name and short forms.

@@ -17,7 +17,7 @@ mod snapshot;
 mod sync;
 
 pub use snapshot::{ReadStore, has_snapshot, open_snapshot, refresh_snapshot};
-pub use sync::{SyncOptions, SyncPlan, SyncReport, apply, file_quads, plan};
+pub use sync::{SyncOptions, SyncPlan, SyncReport, apply, plan};
 
 /// Where the store lives.
 #[derive(Debug, Clone)]

@@ -4,10 +4,11 @@
 //! replaced in one transaction each, removed files' graphs dropped.
 
 use super::{built_by_this_version, manifest, reload_ontology};
-use crate::corpus::{self, LoadedFile, NotesPath};
+use crate::corpus::{self, NotesPath};
 use crate::extract::{Diagnostic, Extractor};
+use crate::pipeline;
+use crate::rdf;
 use crate::rdf::vocab::{META_GRAPH, TG};
-use crate::rdf::{self, FileInfo};
 use anyhow::{Context, Result};
 use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, Term};
 use oxigraph::store::Store;
@@ -216,9 +217,6 @@ fn write_stamps(store: &Store, stamps: &[(String, String)], dropped: &[&String])
 const CHUNK_FILES: usize = 32;
 /// Quads handed to the bulk loader at once: bounds the memory of an ingest.
 const LOAD_BATCH: usize = 200_000;
-/// Quads a file being encoded hands on at once: a huge file reaches the store in parts of this size,
-/// never whole; a normal one in one piece, with its outcome.
-const PART_QUADS: usize = 50_000;
 
 /// What the extracting thread sends the writing one.
 enum Message {
@@ -388,9 +386,8 @@ fn process(
 ) -> FileOutcome {
     let mut warnings = Vec::new();
     let out = match std::fs::read(&file.path) {
-        Ok(bytes) => {
-            corpus::load(file, bytes, &mut warnings).map(|loaded| file_quads_in_parts(loaded, extractor, part))
-        }
+        Ok(bytes) => corpus::load(file, bytes, &mut warnings)
+            .map(|loaded| pipeline::file_quads_in_parts(loaded, extractor, part)),
         Err(e) => {
             warnings.push(format!("{}: {e}", file.path.display()));
             None
@@ -402,34 +399,6 @@ fn process(
     };
     let graph = rdf::iri::notes(&file.relative);
     FileOutcome { index, path: file.relative.clone(), graph, stamp, quads, diagnostics, warnings }
-}
-
-/// The quads and diagnostics of one file: parse → extract → encode.
-pub fn file_quads(loaded: &LoadedFile, extractor: &Extractor) -> (Vec<Quad>, Vec<Diagnostic>) {
-    let mut quads = Vec::new();
-    let (rest, diagnostics) = file_quads_in_parts(loaded.clone(), extractor, &mut |part| quads.extend(part));
-    quads.extend(rest);
-    (quads, diagnostics)
-}
-
-/// The quads and diagnostics of one file, talk by talk: parse → extract → encode. Quads go to `part`
-/// [`PART_QUADS`] or more at a time while the file is encoded; the last ones are returned.
-fn file_quads_in_parts(
-    loaded: LoadedFile,
-    extractor: &Extractor,
-    part: &mut dyn FnMut(Vec<Quad>),
-) -> (Vec<Quad>, Vec<Diagnostic>) {
-    let info = FileInfo { path: loaded.source.path.clone(), sha256: loaded.sha256 };
-    let doc = crate::document::parse(loaded.source, extractor);
-    let (event, event_date) = extractor.event(&doc);
-    let mut encoder = rdf::GraphEncoder::new(&info, event.as_deref(), event_date.as_deref(), extractor.ontology());
-    let diagnostics = extractor.extract_talks(&doc, &mut |talk| {
-        encoder.talk(&talk);
-        if encoder.pending() >= PART_QUADS {
-            part(encoder.take());
-        }
-    });
-    (encoder.take(), diagnostics)
 }
 
 /// Replaces one graph's content atomically.

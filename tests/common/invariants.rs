@@ -2,7 +2,7 @@
 //! and the fuzz target (`fuzz/fuzz_targets/markdown_to_quads.rs`, which includes this file by path).
 //!
 //! Bytes go through the library as `ingest` sends a file: `corpus::load` (BOM dropped, CRLF and CR made
-//! LF, invalid UTF-8 replaced, NUL-bearing files skipped), then the stages of `store::file_quads` (parse →
+//! LF, invalid UTF-8 replaced, NUL-bearing files skipped), then the stages of `pipeline::file_quads` (parse →
 //! extract → encode). On what comes out:
 //!
 //! - every evidence literal (object of `tg:evidence`) is a verbatim substring of the line its stance node
@@ -41,8 +41,8 @@ pub fn check_notes(bytes: &[u8], extractor: &Extractor) -> Result<usize, String>
     if warnings.iter().any(|w| !w.starts_with("day 1/talks.md: ")) {
         return Err(format!("a warning does not name the file: {warnings:?}"));
     }
-    // The stages of `store::file_quads`, one by one, to count the talks on the way.
-    let doc = talkgraph::document::parse(loaded.source.clone(), extractor);
+    // The stages of `pipeline::file_quads`, one by one, to count the talks on the way.
+    let doc = talkgraph::pipeline::document(loaded.clone(), extractor);
     let extraction = extractor.extract(&doc);
     let info = FileInfo { path: loaded.source.path.clone(), sha256: loaded.sha256.clone() };
     let quads = talkgraph::rdf::encode(&extraction, &info, extractor.ontology());

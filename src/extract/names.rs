@@ -1,0 +1,155 @@
+//! Personal names recognised from data, not from where they stand: the first-name lists of
+//! `ontology/names.ttl` (Russian from OpenCorpora, English from the US Census), Russian first names in any
+//! singular case through the endings the same dictionary shows ("Ивану", "Анной", "Дмитрия"), and Russian
+//! names written in Latin letters through their usual transliterations ("Dmitry", "Aleksey", "Yulia").
+//!
+//! A first name alone is weak evidence (many are also words: "Вера", "Will"); callers ask whether a run of
+//! capitalised words *contains* one, which is what a person's name looks like in any layout.
+
+use crate::ontology::Lexicon;
+use rustc_hash::FxHashSet as HashSet;
+
+/// The first-name data, compiled for lookups.
+pub struct Names {
+    /// Russian first names (lemmas), lower case.
+    cyrillic: HashSet<String>,
+    /// English first names and the Latin spellings of the Russian ones, lower case.
+    latin: HashSet<String>,
+    /// (form ending, lemma ending) pairs of Russian first names, longest form ending first.
+    endings: Vec<(String, String)>,
+}
+
+impl Names {
+    /// Compiles the lexicon's first-name lists.
+    pub fn new(lexicon: &Lexicon) -> Names {
+        let mut cyrillic = HashSet::default();
+        let mut latin = HashSet::default();
+        for (language, names) in &lexicon.first_names {
+            for name in names {
+                let name = name.to_lowercase();
+                if language == "ru" {
+                    latin.extend(transliterations(&name));
+                    cyrillic.insert(name);
+                } else {
+                    latin.insert(name);
+                }
+            }
+        }
+        let mut endings = lexicon.name_endings.clone();
+        endings.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.cmp(b)));
+        Names { cyrillic, latin, endings }
+    }
+
+    /// True when a word (as written, any case form) is a known first name.
+    pub fn is_first_name(&self, word: &str) -> bool {
+        let word = word.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase().replace('ё', "е");
+        if word.chars().count() < 2 {
+            return false;
+        }
+        if word.chars().any(is_cyrillic) {
+            return self.cyrillic.contains(&word) || self.lemma_by_ending(&word);
+        }
+        self.latin.contains(&word)
+    }
+
+    /// True when cutting a case ending and adding a lemma ending gives a known name ("анной" → "анна").
+    fn lemma_by_ending(&self, word: &str) -> bool {
+        self.endings.iter().any(|(form, lemma)| {
+            word.strip_suffix(form.as_str())
+                .is_some_and(|stem| stem.chars().count() >= 2 && self.cyrillic.contains(&format!("{stem}{lemma}")))
+        })
+    }
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{04FF}').contains(&c)
+}
+
+/// The Latin spellings a Russian first name is usually written in: each letter's common renderings
+/// (GOST, BGN, passport and informal), "кс" also as "x", "ий" at the end also as "y" (Дмитрий → dmitry,
+/// dmitriy, dmitrii, dmitri). At most 16 spellings per name.
+fn transliterations(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = vec![String::new()];
+    let mut i = 0;
+    while i < chars.len() {
+        let (options, used): (&[&str], usize) = match (chars[i], chars.get(i + 1)) {
+            ('к', Some('с')) => (&["ks", "x"], 2),
+            ('и', Some('й')) if i + 2 == chars.len() => (&["iy", "y", "ii", "i"], 2),
+            ('ы', Some('й')) if i + 2 == chars.len() => (&["y", "iy"], 2),
+            (c, _) => (letter(c), 1),
+        };
+        out = out.iter().flat_map(|p| options.iter().map(move |o| format!("{p}{o}"))).take(16).collect();
+        i += used;
+    }
+    out
+}
+
+/// The Latin renderings of one Cyrillic letter.
+fn letter(c: char) -> &'static [&'static str] {
+    match c {
+        'а' => &["a"],
+        'б' => &["b"],
+        'в' => &["v"],
+        'г' => &["g"],
+        'д' => &["d"],
+        'е' => &["e"],
+        'ё' => &["e", "yo"],
+        'ж' => &["zh"],
+        'з' => &["z"],
+        'и' => &["i"],
+        'й' => &["y", "i", "j"],
+        'к' => &["k"],
+        'л' => &["l"],
+        'м' => &["m"],
+        'н' => &["n"],
+        'о' => &["o"],
+        'п' => &["p"],
+        'р' => &["r"],
+        'с' => &["s"],
+        'т' => &["t"],
+        'у' => &["u"],
+        'ф' => &["f"],
+        'х' => &["kh", "h"],
+        'ц' => &["ts", "c"],
+        'ч' => &["ch"],
+        'ш' => &["sh"],
+        'щ' => &["shch", "sch"],
+        'ы' => &["y"],
+        'э' => &["e"],
+        'ю' => &["yu", "iu"],
+        'я' => &["ya", "ia"],
+        'ъ' | 'ь' => &[""],
+        _ => &[""],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ontology::Ontology;
+
+    fn names() -> Names {
+        Names::new(&Ontology::builtin().unwrap().lexicon)
+    }
+
+    #[test]
+    fn first_names_in_both_languages_and_any_case() {
+        let n = names();
+        for w in ["Иван", "Ивану", "Анной", "Дмитрия", "Алексеем", "Наталье", "Jane", "Robert", "Olga"]
+        {
+            assert!(n.is_first_name(w), "{w}");
+        }
+        for w in ["Kubernetes", "Кафка", "Постгрес", "Yandex", "Привет"] {
+            assert!(!n.is_first_name(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn russian_names_in_latin_letters() {
+        let n = names();
+        for w in ["Dmitry", "Dmitriy", "Aleksey", "Alexey", "Yulia", "Sergey", "Andrey", "Nikita"] {
+            assert!(n.is_first_name(w), "{w}");
+        }
+    }
+}
