@@ -244,12 +244,18 @@ fn strip_line(text: &str, range: Range<usize>) -> Option<(Range<usize>, LineKind
         let t = rest[marker..].trim_start();
         offset += rest.len() - t.len();
         rest = t;
-        let depth = u8::try_from(indent / 2).unwrap_or(u8::MAX);
+        let depth = u8::try_from(columns(&raw[..indent]) / 2).unwrap_or(u8::MAX);
         kind = LineKind::ListItem { depth };
     }
     let content = rest.trim_end();
     let is_markup = content.chars().all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' ' | '+'));
     (!content.is_empty() && !is_markup).then(|| (offset..offset + content.len(), kind))
+}
+
+/// The width of leading blanks in columns, a tab reaching the next multiple of four (as CommonMark reads
+/// it): a list nested with a tab is nested.
+pub fn columns(blanks: &str) -> usize {
+    blanks.chars().fold(0, |col, c| if c == '\t' { col + 4 - col % 4 } else { col + 1 })
 }
 
 /// Length of a list marker (`* `, `- `, `+ `, `1. `, `1) `) at the start of the text.
@@ -287,6 +293,8 @@ mod tests {
         let spans: Vec<&str> = o.lines.iter().map(|l| &text[l.span.clone()]).collect();
         assert_eq!(spans, vec!["first item", "nested", "ordered", "quoted"]);
         assert_eq!(o.lines[1].kind, LineKind::ListItem { depth: 1 });
+        let tabbed = outline("- item\n\t- nested with a tab\n");
+        assert_eq!(tabbed.lines[1].kind, LineKind::ListItem { depth: 2 });
     }
 
     #[test]

@@ -246,7 +246,7 @@ fn raw_line<'a>(text: &'a str, line: &Line) -> &'a str {
 
 fn indent(text: &str, line: &Line) -> usize {
     let raw = raw_line(text, line);
-    raw.len() - raw.trim_start().len()
+    super::markdown::columns(&raw[..raw.len() - raw.trim_start().len()])
 }
 
 /// True when the source line before this one is blank (or the line is the first).
@@ -266,7 +266,12 @@ fn paragraph_heads(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules)
     (0..lines.len())
         .filter(|&i| lines[i].kind == LineKind::Text)
         .filter(|&i| i == 0 || after_blank(text, &lines[i]) || lines[i - 1].kind != LineKind::Text)
-        .filter(|&i| rules.is_prose_speaker(&text[lines[i].span.clone()]))
+        .filter(|&i| {
+            let line = &text[lines[i].span.clone()];
+            // A paragraph opening with a quoted title and its speaker ("“Title” by Name. Summary …").
+            let quoted = line.starts_with(['"', '“', '«', '„']) && rules.heading_has_speaker(&plain_zone(line));
+            quoted || rules.is_prose_speaker(line)
+        })
         .collect()
 }
 
