@@ -28,6 +28,11 @@ impl OrgIndex {
         OrgIndex { by_key }
     }
 
+    /// True when a name as written is exactly a label of a vocabulary organization ("Confluent").
+    pub fn knows(&self, name: &str) -> bool {
+        self.by_key.contains_key(&text::compact_key(name))
+    }
+
     /// The node for an organization name as written.
     pub fn resolve(&self, name: &str, ontology: &Ontology, dictionary: &Dictionary) -> OrgRef {
         let known = self.by_key.get(&text::compact_key(name)).copied().or_else(|| {

@@ -254,6 +254,10 @@ fn sole_org(ex: &Extractor, doc: &NoteDocument, talk: &Talk) -> Option<OrgRef> {
 /// A company name by its look: a vocabulary organization, or one to three capitalised words that name no
 /// technology and no person.
 fn is_org_name(ex: &Extractor, text: &str) -> bool {
+    // A company's own name wins over its product's ("Keynote by Confluent").
+    if ex.organizations.knows(text) {
+        return true;
+    }
     let hits = ex.dictionary.scan(text);
     let covered = |h: &Hit| h.span.len() * 3 >= text.len() * 2;
     if hits.iter().any(|h| h.kind == Kind::Technology && covered(h)) {
