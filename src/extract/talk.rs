@@ -19,6 +19,9 @@ struct Context {
     org: Option<OrgRef>,
     /// A stance handed down by a list-introducing line, with the depth of items it covers.
     inherited: Option<(Stance, Option<u8>)>,
+    /// The organizations the current line names, with their spans: a sentence that names companies before
+    /// its cue ("Представители Auto.ru и Алисы расскажут, почему они выбрали YDB") tells their story too.
+    named: Vec<(Range<usize>, OrgRef)>,
 }
 
 /// Reads one talk.
@@ -62,7 +65,7 @@ pub fn extract_talk(
     if speaker_org.is_none() {
         speaker_org = sole_org(ex, doc, talk);
     }
-    let mut ctx = Context { org: speaker_org.clone(), inherited: None };
+    let mut ctx = Context { org: speaker_org.clone(), inherited: None, named: Vec::new() };
     let mut found: Vec<StanceFact> = Vec::new();
     for (i, line) in talk.lines.iter().enumerate() {
         if speaker_lines.contains(&i) {
@@ -92,6 +95,11 @@ pub fn extract_talk(
             .map(|h| (h.span.clone(), ex.ontology.technologies[h.concept].iri.clone()))
             .collect();
         update_inherited(ex, &mut ctx, text, &toks, line.kind, techs.is_empty());
+        ctx.named = hits
+            .iter()
+            .filter(|h| h.kind == Kind::Organization)
+            .map(|h| (h.span.clone(), org_of_hit(ex, text, h, &aliases)))
+            .collect();
         if let Some(org) = ctx.org.clone() {
             line_stances(ex, text, &toks, line.number, &techs, &org, &ctx, &mut found);
         }
@@ -419,19 +427,31 @@ fn line_stances(
             })
             .collect();
         let result = ex.cues.analyse_tokens(&text[sentence.clone()], &sentence_toks, &local);
+        let push_for =
+            |organization: &OrgRef, iri: &String, stance: Stance, explicit: bool, found: &mut Vec<StanceFact>| {
+                found.push(StanceFact {
+                    organization: organization.clone(),
+                    technology: iri.clone(),
+                    stance,
+                    evidence: vec![Evidence { line, text: evidence.clone() }],
+                    explicit,
+                });
+            };
         let push = |iri: &String, stance: Stance, explicit: bool, found: &mut Vec<StanceFact>| {
-            let organization = org.clone();
-            found.push(StanceFact {
-                organization,
-                technology: iri.clone(),
-                stance,
-                evidence: vec![Evidence { line, text: evidence.clone() }],
-                explicit,
-            });
+            push_for(org, iri, stance, explicit, found)
         };
-        for ((_, iri), assigned) in inside.iter().zip(&result.assigned) {
+        for ((span, iri), assigned) in inside.iter().zip(&result.assigned) {
             match (assigned, ctx.inherited) {
-                (Some(s), _) => push(iri, *s, true, found),
+                (Some(s), _) => {
+                    push(iri, *s, true, found);
+                    // The companies the sentence names before any technology, its subjects, take the same stance.
+                    let first_tech = inside.first().map_or(span.start, |(t, _)| t.start);
+                    let subjects =
+                        ctx.named.iter().filter(|(o, r)| sentence.start <= o.start && o.end <= first_tech && r != org);
+                    for (_, subject) in subjects {
+                        push_for(subject, iri, *s, true, found);
+                    }
+                }
                 (None, Some((s, _))) => push(iri, s, true, found),
                 (None, None) => push(iri, Stance::Uses, false, found),
             }
