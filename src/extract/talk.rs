@@ -54,6 +54,12 @@ pub fn extract_talk(
         .filter_map(|s| s.organization.clone())
         .flat_map(|o| short_forms(&o.name).into_iter().map(move |f| (f, o.clone())))
         .collect();
+    // The other companies of "(Avito, Sphinx)" are companies of the talk too.
+    for written in facts.speakers.iter().filter_map(|s| s.organization_as_written.as_deref()) {
+        for part in written.split(", ").skip(1).map(str::trim).filter(|p| !p.is_empty()) {
+            aliases.push((part.to_string(), ex.organizations.resolve(part, &ex.ontology, &ex.dictionary)));
+        }
+    }
     if speaker_org.is_none()
         && let Some((org, surface, title)) = facts.title.as_deref().and_then(|t| head_org(ex, t))
     {
@@ -82,7 +88,9 @@ pub fn extract_talk(
                 aliases.push((name, org));
             }
         }
-        add_alias_hits(&masked, &aliases, &mut hits);
+        // On the line that names the speakers, their company as written is the company, not a product.
+        let speaker_line = facts.speakers.iter().any(|s| s.line == line.number);
+        add_alias_hits(&masked, &aliases, speaker_line, &mut hits);
         record_mentions(ex, text, line.number, &hits, &aliases, &mut facts);
         let taken: Vec<Range<usize>> = hits.iter().map(|h| h.span.clone()).collect();
         for span in ex.candidates.find(&masked, &taken) {
@@ -195,7 +203,12 @@ fn to_speakers(ex: &Extractor, parsed: Vec<super::speakers::SpeakerLine>, line: 
     parsed
         .into_iter()
         .map(|s| Speaker {
-            organization: s.organization.as_deref().map(|o| ex.organizations.resolve(o, &ex.ontology, &ex.dictionary)),
+            // "(Avito, Sphinx)": the first company is the employer, the others are named beside it.
+            organization: s
+                .organization
+                .as_deref()
+                .map(|o| o.split(", ").next().unwrap_or(o))
+                .map(|o| ex.organizations.resolve(o, &ex.ontology, &ex.dictionary)),
             organization_as_written: s.organization.clone(),
             name: s.name,
             role: s.role,
@@ -284,7 +297,7 @@ fn is_org_name(ex: &Extractor, text: &str) -> bool {
 }
 
 /// Adds hits for the speaker organization's name and short forms.
-fn add_alias_hits(text: &str, aliases: &[(String, OrgRef)], hits: &mut Vec<Hit>) {
+fn add_alias_hits(text: &str, aliases: &[(String, OrgRef)], speaker_line: bool, hits: &mut Vec<Hit>) {
     let folded = super::dictionary::fold_same_len(text);
     for (alias, _) in aliases {
         let needle = super::dictionary::fold_same_len(alias);
@@ -294,7 +307,8 @@ fn add_alias_hits(text: &str, aliases: &[(String, OrgRef)], hits: &mut Vec<Hit>)
                 && !folded[span.end..].chars().next().is_some_and(char::is_alphanumeric);
             // The speaker's own company wins over a vocabulary company of the same short name.
             let overlaps = |h: &Hit| h.span.start < span.end && span.start < h.span.end;
-            let free = !hits.iter().any(|h| overlaps(h) && (h.kind == Kind::Technology || h.concept == usize::MAX));
+            let taken = |h: &Hit| h.concept == usize::MAX || (h.kind == Kind::Technology && !speaker_line);
+            let free = !hits.iter().any(|h| overlaps(h) && taken(h));
             if bounded && free {
                 hits.retain(|h| !overlaps(h));
                 hits.push(Hit { kind: Kind::Organization, concept: usize::MAX, span });
