@@ -209,7 +209,8 @@ fn talk_lists(text: &str, lines: &[Line], c: &Candidate, depth: u8) -> Vec<usize
         if c.with_speaker[k] || body || head_text.contains("](") || head_text.contains("://") {
             block.push(head);
         }
-        carries |= c.with_speaker[k];
+        // A link to a recording or slides is evidence of a talk too.
+        carries |= c.with_speaker[k] || links_to_recording(head_text);
         let same_list = next.is_some_and(|n| (head + 1..n).all(|j| !ends_list_item(text, lines, head, j, depth)));
         if !same_list {
             if carries {
@@ -220,6 +221,14 @@ fn talk_lists(text: &str, lines: &[Line], c: &Candidate, depth: u8) -> Vec<usize
         }
     }
     out
+}
+
+/// True when a line links to a talk's recording or slides (a video host, a slide host, a PDF).
+fn links_to_recording(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    ["youtube.com/watch", "youtu.be/", "vimeo.com/", "slideshare.net/", "speakerdeck.com/", ".pdf)"]
+        .iter()
+        .any(|host| lower.contains(host))
 }
 
 /// Indices of the list items of one depth.

@@ -263,11 +263,12 @@ impl SpeakerRules {
         let words: Vec<&str> = part.split_whitespace().collect();
         let has_role = words.iter().any(|w| self.is_role_word(w));
         let domain = words.len() == 1 && part.contains('.') && !part.ends_with('.');
-        let org_like = domain
-            || (words.len() <= 4
-                && words
-                    .iter()
-                    .any(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '@' || c == '(')));
+        let capital =
+            |w: &&str| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '@' || c == '(');
+        let capitals = words.iter().filter(|w| capital(w)).count();
+        // A company's name is short, or most of its words are capitalised ("Рога и Копыта", not a title).
+        let org_like =
+            domain || (capitals > 0 && (words.len() <= 2 || (words.len() <= 4 && capitals * 2 >= words.len())));
         (has_role && words.len() <= 8) || org_like
     }
 
@@ -308,10 +309,6 @@ impl SpeakerRules {
             // A comma continues a speaker ("Name, Role, Company"): the segment runs to the next other separator.
             let next = seps[k.min(seps.len())..].iter().find(|s| !text[s.0..s.1].starts_with(','));
             let seg = &text[sep_end..next.map_or(text.len(), |s| s.0).max(sep_end)];
-            // "Name, Role" at the start is a speaker line, not a title after a speaker.
-            if k == 0 && seps.first().is_some_and(|s| text[s.0..s.1].starts_with(',')) {
-                continue;
-            }
             let Some(speakers) = self.segment_speakers(seg, by) else { continue };
             let title = if k == 0 { next.map_or("", |s| &text[s.1..]) } else { &text[..sep_start] };
             let title = clean_title(title);
