@@ -12,6 +12,7 @@
 
 use super::markdown::{MarkdownOutline, plain_zone};
 use super::{Heading, Line, LineKind, Talk};
+use std::collections::HashMap;
 
 /// What segmentation needs to know about words: supplied by the extraction stage from the ontology.
 pub trait TalkRules: super::KeyFields {
@@ -64,19 +65,17 @@ pub fn segment(
     outline: &MarkdownOutline,
     rules: &dyn TalkRules,
 ) -> (Option<Heading>, Vec<Talk>, Structure) {
-    let structure = choose(text, outline, rules);
+    let chosen = choose(text, outline, rules);
+    let structure = chosen.structure;
     let lines = &outline.lines;
     let talks = match structure {
         Structure::File => vec![whole_file(outline)],
         Structure::Headings(level) => heading_talks(outline, level, rules),
         Structure::ListItems(depth) => {
-            let heads = talk_lists(text, lines, &list_candidate(text, lines, depth, rules), depth);
+            let heads = talk_lists(text, lines, &chosen, depth);
             unit_talks(text, lines, structure, &heads, |j, head| ends_list_item(text, lines, head, j, depth))
         }
-        Structure::Paragraphs => {
-            let heads = paragraph_heads(text, outline, rules);
-            unit_talks(text, lines, structure, &heads, |_, _| false)
-        }
+        Structure::Paragraphs => unit_talks(text, lines, structure, &chosen.heads, |_, _| false),
     };
     let first_talk_line = talks.first().map_or(usize::MAX, |t| t.line);
     let title = match structure {
@@ -87,12 +86,14 @@ pub fn segment(
     (title, talks, structure)
 }
 
-/// The structure with the most evidence of talks (see the module comment).
-fn choose(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Structure {
+/// The candidate with the most evidence of talks (see the module comment); for the whole file, or for
+/// headings known only by their titles, one without units.
+fn choose(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Candidate {
     let mut candidates: Vec<Candidate> = Vec::new();
     let levels: std::collections::BTreeSet<u8> = outline.headings.iter().map(|h| h.level).collect();
+    let by_line = super::headings_by_line(&outline.headings);
     for level in levels {
-        candidates.push(heading_candidate(text, outline, level, rules));
+        candidates.push(heading_candidate(text, outline, &by_line, level, rules));
     }
     let depths: std::collections::BTreeSet<u8> = outline
         .lines
@@ -114,12 +115,13 @@ fn choose(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Struc
     // Talks repeat: a structure whose units seldom carry a speaker (a long list with a speaker named in
     // two of its fifty items) does not carry the talks.
     let regular = |c: &&Candidate| c.evidence() < 2 || c.evidence() * 4 >= c.heads.len();
-    let best = candidates.iter().filter(|c| !c.heads.is_empty()).filter(regular).max_by_key(|c| c.key());
-    match best {
-        Some(c) if c.evidence() >= 2 => c.structure,
-        Some(c) if c.evidence() == 1 && !is_top_unit(outline, c) => c.structure,
-        Some(c) if c.evidence() == 1 => Structure::File,
-        _ => titles_only(outline, rules),
+    let best = candidates.iter().enumerate().filter(|(_, c)| !c.heads.is_empty() && regular(c));
+    let best = best.max_by_key(|(_, c)| c.key()).map(|(i, _)| i);
+    let without_units = |structure| Candidate { structure, heads: Vec::new(), with_speaker: Vec::new() };
+    match best.map(|i| (i, candidates[i].evidence())) {
+        Some((i, n)) if n >= 2 || (n == 1 && !is_top_unit(outline, &candidates[i])) => candidates.swap_remove(i),
+        Some((_, 1)) => without_units(Structure::File),
+        _ => without_units(titles_only(outline, rules)),
     }
 }
 
@@ -148,21 +150,27 @@ fn titles_only(outline: &MarkdownOutline, rules: &dyn TalkRules) -> Structure {
     repeated.map_or(Structure::File, Structure::Headings)
 }
 
-fn heading_candidate(text: &str, outline: &MarkdownOutline, level: u8, rules: &dyn TalkRules) -> Candidate {
+fn heading_candidate(
+    text: &str,
+    outline: &MarkdownOutline,
+    by_line: &HashMap<usize, &Heading>,
+    level: u8,
+    rules: &dyn TalkRules,
+) -> Candidate {
     let lines = &outline.lines;
+    let title = |l: &Line| by_line.get(&l.number).map_or("", |h| h.text.as_str());
     let heads: Vec<usize> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| l.kind == LineKind::Heading { level })
-        .filter(|(_, l)| !rules.is_section_heading(&heading_text(outline, l)))
+        .filter(|(_, l)| l.kind == LineKind::Heading { level } && !rules.is_section_heading(title(l)))
         .map(|(i, _)| i)
         .collect();
     let with_speaker = heads
         .iter()
         .map(|&i| {
-            let title = heading_text(outline, &lines[i]);
-            rules.heading_has_speaker(&title)
-                || rules.is_speaker_line(&title)
+            let title = title(&lines[i]);
+            rules.heading_has_speaker(title)
+                || rules.is_speaker_line(title)
                 || following(lines, i, 2, |l| matches!(l.kind, LineKind::Heading { .. }))
                     .any(|l| rules.is_speaker_line(&text[l.span.clone()]))
         })
@@ -189,10 +197,6 @@ fn list_candidate(text: &str, lines: &[Line], depth: u8, rules: &dyn TalkRules) 
 /// Up to `n` lines after line `i`, stopping at the first that `stop` accepts.
 fn following(lines: &[Line], i: usize, n: usize, stop: impl Fn(&Line) -> bool) -> impl Iterator<Item = &Line> {
     lines[i + 1..].iter().take(n).take_while(move |l| !stop(l))
-}
-
-fn heading_text(outline: &MarkdownOutline, line: &Line) -> String {
-    outline.headings.iter().find(|h| h.line == line.number).map(|h| h.text.clone()).unwrap_or_default()
 }
 
 /// The items of the lists that carry talks: a list none of whose items names a speaker (a meetup's date
