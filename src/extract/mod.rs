@@ -106,12 +106,7 @@ impl Extractor {
         let mut count = 0;
         for t in &doc.talks {
             let known = listed_for(t.heading.as_ref().map(|h| h.text.as_str())).unwrap_or_default();
-            let facts = talk::extract_talk(self, doc, t, known, &mut diagnostics);
-            // A file with no title and no speaker anywhere is notes, not a talk.
-            if t.unit == crate::document::Structure::File && facts.title.is_none() && facts.speakers.is_empty() {
-                diagnostics.retain(|d| d.line != t.line || !d.message.starts_with("talk "));
-                continue;
-            }
+            let Some(facts) = talk::extract_talk(self, doc, t, known, &mut diagnostics) else { continue };
             if !listed.is_empty() {
                 mark(&mut present, facts.title.as_deref());
             }

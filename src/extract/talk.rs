@@ -24,7 +24,7 @@ struct Context {
     named: Vec<(Range<usize>, OrgRef)>,
 }
 
-/// Reads one talk.
+/// Reads one talk; None for a whole file that names neither a title nor a speaker.
 ///
 /// `known` are speakers given elsewhere (front matter); they are used when the talk names none itself.
 pub fn extract_talk(
@@ -33,12 +33,16 @@ pub fn extract_talk(
     talk: &Talk,
     known: Vec<Speaker>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> TalkFacts {
+) -> Option<TalkFacts> {
     let title = talk.heading.as_ref().map(|h| h.text.clone());
     let mut facts = TalkFacts { title, line: talk.line, ..TalkFacts::default() };
     let speaker_lines = if known.is_empty() { find_speakers(ex, doc, talk, &mut facts) } else { Vec::new() };
     if facts.speakers.is_empty() {
         facts.speakers = known;
+    }
+    // A whole file with no title and no speaker anywhere is notes, not a talk.
+    if talk.unit == crate::document::Structure::File && facts.title.is_none() && facts.speakers.is_empty() {
+        return None;
     }
     if facts.speakers.is_empty() {
         diagnostics.push(Diagnostic {
@@ -113,7 +117,7 @@ pub fn extract_talk(
         }
     }
     facts.stances = resolve(found);
-    facts
+    Some(facts)
 }
 
 /// Finds the speakers: the speaker lines right under the head (one or several), else the head itself
