@@ -150,6 +150,8 @@ pub struct Lexicon {
     pub org_markers: Vec<String>,
     /// Latin words that are ordinary English or IT jargon, never technology candidates.
     pub common_words: Vec<String>,
+    /// Nouns and legal forms that make a name an organization's ("University", "Bank", "Inc", "ООО").
+    pub org_head_words: Vec<String>,
     /// YAML front matter keys: (field, key), e.g. ("organization", "company").
     pub front_matter_keys: Vec<(String, String)>,
     /// First names, lower case, by language ("ru", "en"): `ontology/names.ttl`.
@@ -344,6 +346,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         tech_prepositions: words("TechPreposition"),
         common_words: words("CommonWord"),
         org_markers: words("OrgMarker"),
+        org_head_words: words("OrgHeadWord"),
         first_names: subjects_of_type(subjects, &TG.iri("FirstNameList"))
             .map(|(_, p)| {
                 let language = literals(p, &TG.iri("language")).into_iter().next().unwrap_or_default();

@@ -126,7 +126,7 @@ impl Dictionary {
             let found = std::iter::once(key.clone())
                 .chain(deletions(&key))
                 .filter_map(|k| self.fuzzy.get(&k))
-                .find(|(_, _, label)| same_ends(label, &key));
+                .find(|(_, _, label)| same_ends(label, &key) && strsim::osa_distance(label, &key) <= 1);
             if let Some((kind, concept, _)) = found {
                 hits.push((Hit { kind: *kind, concept: *concept, span: w.span }, false));
             }
@@ -321,6 +321,12 @@ mod tests {
     #[test]
     fn does_not_match_inside_words() {
         assert!(names("a good pineapple").is_empty());
+    }
+
+    #[test]
+    fn two_edits_are_another_word() {
+        // "continuous" and "containous" share a deletion each way, but are two edits apart.
+        assert!(!names("Continuous Deployment at Facebook").iter().any(|n| n == "Traefik Labs"));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub struct Extractor {
     sections: PhraseSet<()>,
     case_markers: PhraseSet<()>,
     org_markers: PhraseSet<()>,
+    org_heads: PhraseSet<()>,
     organizations: organizations::OrgIndex,
     front_matter_keys: std::collections::HashMap<String, String>,
     candidates: candidates::CandidateRules,
@@ -48,6 +49,7 @@ impl Extractor {
             sections: set(&ontology.lexicon.section_headings),
             case_markers: set(&ontology.lexicon.case_markers),
             org_markers: set(&ontology.lexicon.org_markers),
+            org_heads: set(&ontology.lexicon.org_head_words),
             organizations: organizations::OrgIndex::new(&ontology),
             candidates: candidates::CandidateRules::new(&ontology.lexicon.common_words),
             front_matter_keys: ontology

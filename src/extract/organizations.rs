@@ -74,6 +74,42 @@ pub fn marked_names(text: &str, toks: &[Token], markers: &PhraseSet<()>, case_ma
     out
 }
 
+/// An acronym the line defines as an organization: "UPMC - Univ of Pittsburgh Medical Center" or
+/// "Univ of Pittsburgh Medical Center (UPMC)": the initials of the expansion's words (short lower-case
+/// words like "of" skipped) spell the acronym, and the expansion holds an organization word
+/// ("Center", "Bank", "Inc"). "MRN - medical record num" spells its acronym too, but names no company.
+pub fn defined_acronym(text: &str, toks: &[Token], heads: &PhraseSet<()>) -> Option<String> {
+    let is_acronym = |w: &str| (2..=6).contains(&w.chars().count()) && w.chars().all(char::is_uppercase);
+    let skipped = |t: &Token| {
+        let w = &text[t.span.clone()];
+        w.chars().count() <= 3 && w.chars().all(char::is_lowercase)
+    };
+    let first = toks.first()?;
+    let opens_with = is_acronym(&text[first.span.clone()])
+        && text[first.span.end..toks.get(1)?.span.start].contains(['-', '—', '–', ':', '=']);
+    let (acronym, words): (&str, Vec<&Token>) = if opens_with {
+        // "ACR - Expansion, more": the expansion runs to the first comma, semicolon or bracket.
+        let stop = text[first.span.end..].find([',', ';', '(', ')']).map_or(text.len(), |i| first.span.end + i);
+        (
+            &text[first.span.clone()],
+            toks[1..].iter().take_while(|t| t.span.end <= stop).filter(|t| !skipped(t)).collect(),
+        )
+    } else {
+        // "Expansion (ACR)": as many words before the bracket as the acronym has letters.
+        let at = toks.iter().position(|t| text[..t.span.start].ends_with('(') && is_acronym(&text[t.span.clone()]))?;
+        let acronym = &text[toks[at].span.clone()];
+        let mut words: Vec<&Token> =
+            toks[..at].iter().rev().filter(|t| !skipped(t)).take(acronym.chars().count()).collect();
+        words.reverse();
+        (acronym, words)
+    };
+    let initials: String =
+        words.iter().filter_map(|t| text[t.span.clone()].chars().next()).flat_map(char::to_uppercase).collect();
+    let expansion: Vec<Token> = words.into_iter().cloned().collect();
+    let names_org = (0..expansion.len()).any(|i| heads.match_at(&expansion, i).is_some());
+    (initials == acronym && names_org).then(|| acronym.to_string())
+}
+
 /// The capitalised words at the start of `toks` (up to four), as written: "Acme Corp", "Лента".
 fn capitalised_run(text: &str, toks: &[Token]) -> Option<String> {
     let first = toks.first()?;
@@ -127,6 +163,17 @@ mod tests {
         assert_eq!(marked("Кейс 2: Магнит, перенос складов"), vec!["Магнит"]);
         assert_eq!(marked("Case study (Initech)"), vec!["Initech"]);
         assert!(marked("клиент хочет быстрее").is_empty());
+    }
+
+    #[test]
+    fn acronyms_defined_with_an_organization_word() {
+        let heads = PhraseSet::new(["center", "bank", "университет"].map(|w| (w.to_string(), ())));
+        let found = |t: &str| defined_acronym(t, &tokens(t, 0), &heads);
+        assert_eq!(found("UPMC - Univ of Pittsburgh MEdical Center").as_deref(), Some("UPMC"));
+        assert_eq!(found("Московский государственный университет (МГУ) и студенты").as_deref(), Some("МГУ"));
+        assert_eq!(found("MRN - medical record num"), None);
+        assert_eq!(found("ABC - Another Big Bank"), None);
+        assert_eq!(found("plain text line"), None);
     }
 
     #[test]

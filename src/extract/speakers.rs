@@ -140,7 +140,18 @@ impl SpeakerRules {
 
     /// The speakers a line names, or None when it is not a speaker line.
     pub fn parse(&self, line: &str) -> Option<Vec<SpeakerLine>> {
+        self.parse_marked(line, false)
+    }
+
+    /// The speakers of a line that follows a lone marker ("About me", "Speakers:"): the marker vouches
+    /// for it, so a name needs only a known first name ("Steve sloka", written fast in lower case).
+    pub fn parse_under_marker(&self, line: &str) -> Option<Vec<SpeakerLine>> {
+        self.parse_marked(line, true)
+    }
+
+    fn parse_marked(&self, line: &str, under_marker: bool) -> Option<Vec<SpeakerLine>> {
         let (marked, rest) = self.strip_marker(&clean_markup(line));
+        let marked = marked || under_marker;
         if rest.chars().count() > 300 || rest.is_empty() {
             return None;
         }
@@ -152,7 +163,7 @@ impl SpeakerRules {
             return (marked || self.is_person(&one.name)).then(|| vec![one]);
         }
         let parts = split_parts(&rest);
-        let names = self.leading_names(&parts);
+        let names = self.leading_names(&parts, under_marker);
         if names.is_empty() || (!marked && !self.plausible_unmarked(&parts, &names)) {
             return None;
         }
@@ -190,7 +201,7 @@ impl SpeakerRules {
     }
 
     /// The names at the start of the parts: (name, index of the part it came from).
-    fn leading_names(&self, parts: &[String]) -> Vec<(String, usize)> {
+    fn leading_names(&self, parts: &[String], loose: bool) -> Vec<(String, usize)> {
         let mut out = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             // The last of several parts is the company ("Aisha Bello, Delivery Hero"), never a name.
@@ -198,7 +209,7 @@ impl SpeakerRules {
                 break;
             }
             let pieces = split_conjunction(part);
-            if pieces.iter().all(|p| self.is_name(p)) {
+            if pieces.iter().all(|p| self.is_name(p) || (loose && self.is_lower_surname_person(p))) {
                 out.extend(pieces.into_iter().map(|p| (p, i)));
             } else if self.name_with_parenthesis(part).is_some() {
                 out.push((part.clone(), i));
@@ -275,6 +286,17 @@ impl SpeakerRules {
     /// True when token `i` is a one-word affiliation marker ("at", "из", "from").
     pub fn is_affiliation(&self, toks: &[super::phrases::Token], i: usize) -> bool {
         self.affiliations.match_at(toks, i).is_some_and(|(n, _)| n == 1)
+    }
+
+    /// "Steve sloka": a capitalised known first name and one more word in any case.
+    fn is_lower_surname_person(&self, text: &str) -> bool {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        words.len() == 2
+            && is_capitalised_word(words[0])
+            && self.names.is_first_name(words[0])
+            && words[1].chars().count() >= 2
+            && words[1].chars().all(char::is_alphabetic)
+            && !self.roles.is_whole(words[1])
     }
 
     /// A personal name by shape whose words include a known first name ("Анной Ивановой", "Dmitry Vyukov").
@@ -487,6 +509,8 @@ fn assign(names: Vec<String>, roles: Vec<String>, organization: Option<String>) 
         })
         .unzip();
     let one_each = roles.len() == names.len();
+    // One speaker with several role parts ("sr engineer - Customer Success - Acme") holds them all.
+    let roles = if names.len() == 1 && roles.len() > 1 { vec![roles.join(", ")] } else { roles };
     names
         .into_iter()
         .zip(orgs_in_parens)

@@ -17,7 +17,8 @@ use std::ops::Range;
 pub struct CueRules {
     cues: PhraseSet<CueKind>,
     markers: PhraseSet<CueKind>,
-    breaks: PhraseSet<()>,
+    /// Clause breaks are uninflected words, matched as written: by stem "хотим" would be "хотя".
+    breaks: rustc_hash::FxHashSet<String>,
     transitions: Vec<String>,
     source_phrases: PhraseSet<()>,
 }
@@ -48,7 +49,11 @@ impl CueRules {
         CueRules {
             cues: of(|k| matches!(k, CueKind::Stance(_) | CueKind::Migration)),
             markers: of(|k| matches!(k, CueKind::Source | CueKind::Target)),
-            breaks: PhraseSet::new(cues.iter().filter(|c| c.kind == CueKind::Break).map(|c| (c.phrase.clone(), ()))),
+            breaks: cues
+                .iter()
+                .filter(|c| c.kind == CueKind::Break)
+                .map(|c| crate::text::normalize(&c.phrase))
+                .collect(),
             transitions: cues.iter().filter(|c| c.kind == CueKind::Transition).map(|c| c.phrase.clone()).collect(),
             source_phrases: PhraseSet::new(
                 cues.iter().filter(|c| c.kind == CueKind::Source).map(|c| (c.phrase.clone(), ())),
@@ -114,6 +119,12 @@ impl CueRules {
                     // "теперь хранится в X": two cues in a row keep the first unless it is a plain use.
                     let adjacent = active.is_some_and(|(k, _)| governed == 0 && k != CueKind::Stance(Stance::Uses));
                     if adjacent && kind == CueKind::Stance(Stance::Uses) {
+                        continue;
+                    }
+                    // "plan to move to X", "хотим перейти на X": a plan governs the move it announces.
+                    let planned =
+                        active.is_some_and(|(k, _)| governed == 0 && k == CueKind::Stance(Stance::Considering));
+                    if planned && matches!(kind, CueKind::Migration | CueKind::Stance(Stance::Adopted | Stance::Uses)) {
                         continue;
                     }
                     active = Some((kind, is_source));
@@ -228,7 +239,7 @@ fn assign_all(indices: &[usize], kind: CueKind, source: bool, out: &mut Sentence
 }
 
 /// Cuts a sentence at commas (soft) and at `;`, `:` and break words (hard).
-fn segments(sentence: &str, toks: &[Token], breaks: &PhraseSet<()>) -> Vec<(Range<usize>, bool)> {
+fn segments(sentence: &str, toks: &[Token], breaks: &rustc_hash::FxHashSet<String>) -> Vec<(Range<usize>, bool)> {
     let mut cuts: Vec<(usize, usize, bool)> = Vec::new();
     for (i, c) in sentence.char_indices() {
         match c {
@@ -237,8 +248,8 @@ fn segments(sentence: &str, toks: &[Token], breaks: &PhraseSet<()>) -> Vec<(Rang
             _ => {}
         }
     }
-    for (range, ()) in breaks.find_all(toks) {
-        cuts.push((toks[range.start].span.start, toks[range.end - 1].span.end, true));
+    for t in toks.iter().filter(|t| breaks.contains(&crate::text::normalize(&sentence[t.span.clone()]))) {
+        cuts.push((t.span.start, t.span.end, true));
     }
     cuts.sort();
     let mut out = Vec::new();
@@ -328,6 +339,12 @@ mod tests {
     fn a_later_cue_after_a_break_has_the_last_word() {
         assert_eq!(stances("Смотрели на NATS, но отказались", &["NATS"]), vec![Some(Rejected)]);
         assert_eq!(stances("We tried Consul but dropped it", &["Consul"]), vec![Some(Rejected)]);
+    }
+
+    #[test]
+    fn a_plan_governs_the_move_it_announces() {
+        assert_eq!(stances("plan to move logs to Loki", &["Loki"]), vec![Some(Stance::Considering)]);
+        assert_eq!(stances("хотим перейти на Kafka", &["Kafka"]), vec![Some(Stance::Considering)]);
     }
 
     #[test]

@@ -85,7 +85,9 @@ pub fn extract_talk(
         let masked = mask_urls(text);
         let mut hits = ex.dictionary.scan(&masked);
         let toks = super::phrases::tokens(&masked, 0);
-        for name in super::organizations::marked_names(&masked, &toks, &ex.org_markers, &ex.case_markers) {
+        let marked = super::organizations::marked_names(&masked, &toks, &ex.org_markers, &ex.case_markers);
+        let defined = super::organizations::defined_acronym(&masked, &toks, &ex.org_heads);
+        for name in marked.into_iter().chain(defined) {
             let is_tech = hits.iter().any(|h| h.kind == Kind::Technology && masked[h.span.clone()].contains(&name));
             if !is_tech && !aliases.iter().any(|(a, _)| *a == name) {
                 let org = ex.organizations.resolve(&name, &ex.ontology, &ex.dictionary);
@@ -116,8 +118,62 @@ pub fn extract_talk(
             line_stances(ex, text, &toks, line.number, &techs, &org, &ctx, &mut found);
         }
     }
+    let texts: Vec<(usize, &str)> = talk.lines.iter().map(|l| (l.number, doc.slice(&l.span))).collect();
+    if let Some(story) = story_org(&facts, speaker_org.as_ref(), &aliases, &texts) {
+        for f in found.iter_mut().filter(|f| Some(&f.organization) == speaker_org.as_ref()) {
+            f.organization = story.clone();
+        }
+    }
     facts.stances = resolve(found);
     Some(facts)
+}
+
+/// The company whose story a talk tells when it is not the speaker's own: a consultant or vendor
+/// presenting a client's case names the client on line after line ("Clinical Data @ upmc", "1k apps in
+/// upmc") and their own company once or twice. The company named on the most lines outside the speaker
+/// line takes the speaker company's stances when it has at least three lines and twice the speaker
+/// company's.
+fn story_org(
+    facts: &TalkFacts,
+    speaker_org: Option<&OrgRef>,
+    aliases: &[(String, OrgRef)],
+    texts: &[(usize, &str)],
+) -> Option<OrgRef> {
+    let speaker_org = speaker_org?;
+    let speaker_lines: Vec<usize> = facts.speakers.iter().map(|s| s.line).collect();
+    // A company defined further down ("UPMC - Univ of Pittsburgh …") was already named on the lines above.
+    let body_lines = |org: &OrgRef, mentions: &[Mention]| {
+        let mut lines: Vec<usize> = mentions.iter().map(|m| m.line).collect();
+        for (alias, _) in aliases.iter().filter(|(_, o)| o == org) {
+            let needle = super::dictionary::fold_same_len(alias);
+            lines.extend(
+                texts
+                    .iter()
+                    .filter(|(_, t)| contains_word(&super::dictionary::fold_same_len(t), &needle))
+                    .map(|(n, _)| *n),
+            );
+        }
+        lines.retain(|l| !speaker_lines.contains(l));
+        lines.sort_unstable();
+        lines.dedup();
+        lines.len()
+    };
+    let own = facts.organizations.get(speaker_org).map_or(0, |m| body_lines(speaker_org, m));
+    let (top, lines) = facts
+        .organizations
+        .iter()
+        .filter(|(o, _)| *o != speaker_org)
+        .map(|(o, m)| (o, body_lines(o, m)))
+        .max_by_key(|(_, n)| *n)?;
+    (lines >= 3 && lines >= 2 * own.max(1)).then(|| top.clone())
+}
+
+/// True when `needle` occurs in `haystack` as a whole word.
+fn contains_word(haystack: &str, needle: &str) -> bool {
+    haystack.match_indices(needle).any(|(at, _)| {
+        !haystack[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+            && !haystack[at + needle.len()..].chars().next().is_some_and(char::is_alphanumeric)
+    })
 }
 
 /// Finds the speakers: the speaker lines right under the head (one or several), else the head itself
@@ -149,17 +205,23 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
         return Vec::new();
     }
     let mut used = Vec::new();
+    let mut after_marker = false;
     for (i, line) in talk.lines.iter().enumerate().take(7).skip(usize::from(unit)) {
         if matches!(line.kind, LineKind::Heading { .. }) {
             break;
         }
         let text = doc.slice(&line.span);
-        match ex.speakers.parse(text).filter(|s| ex.are_people(s)) {
+        let parsed = if after_marker { ex.speakers.parse_under_marker(text) } else { ex.speakers.parse(text) };
+        after_marker = false;
+        match parsed.filter(|s| ex.are_people(s)) {
             Some(parsed) => {
                 facts.speakers.extend(to_speakers(ex, parsed, line.number));
                 used.push(i);
             }
-            None if ex.speakers.is_marker_only(text) && used.is_empty() => used.push(i),
+            None if ex.speakers.is_marker_only(text) && used.is_empty() => {
+                used.push(i);
+                after_marker = true;
+            }
             None if !facts.speakers.is_empty() || i >= 2 + usize::from(unit) => break,
             None => {}
         }
@@ -455,8 +517,22 @@ fn line_stances(
                     explicit,
                 });
             };
+        // A sentence that places its story at one other company tells that company's story ("Canopy at
+        // facebook", "invented at yahoo"); a company named as a tool's maker ("the Altinity operator") does not.
+        let placed_at = |o: &Range<usize>| {
+            let before = toks.iter().rposition(|t| t.span.end <= o.start);
+            before.is_some_and(|i| toks[i].span.start >= sentence.start && ex.speakers.is_affiliation(toks, i))
+        };
+        let mut others: Vec<&OrgRef> = ctx
+            .named
+            .iter()
+            .filter(|(o, r)| sentence.start <= o.start && o.end <= sentence.end && r != org && placed_at(o))
+            .map(|(_, r)| r)
+            .collect();
+        others.dedup();
+        let teller = if others.len() == 1 { others[0] } else { org };
         let push = |iri: &String, stance: Stance, explicit: bool, found: &mut Vec<StanceFact>| {
-            push_for(org, iri, stance, explicit, found)
+            push_for(teller, iri, stance, explicit, found)
         };
         for ((span, iri), assigned) in inside.iter().zip(&result.assigned) {
             match (assigned, ctx.inherited) {
@@ -464,8 +540,10 @@ fn line_stances(
                     push(iri, *s, true, found);
                     // The companies the sentence names before any technology, its subjects, take the same stance.
                     let first_tech = inside.first().map_or(span.start, |(t, _)| t.start);
-                    let subjects =
-                        ctx.named.iter().filter(|(o, r)| sentence.start <= o.start && o.end <= first_tech && r != org);
+                    let subjects = ctx
+                        .named
+                        .iter()
+                        .filter(|(o, r)| sentence.start <= o.start && o.end <= first_tech && r != teller);
                     for (_, subject) in subjects {
                         push_for(subject, iri, *s, true, found);
                     }
@@ -565,6 +643,17 @@ fn mask_urls(text: &str) -> String {
             from = end;
         }
     }
+    // Template tags of static-site generators ("{{< twitter user=… >}}", "{% include … %}") are markup.
+    for (open, close) in [("{{", "}}"), ("{%", "%}")] {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(open).map(|i| from + i) {
+            let Some(end) = out[at + open.len()..].find(close).map(|i| at + open.len() + i + close.len()) else {
+                break;
+            };
+            out.replace_range(at..end, &" ".repeat(end - at));
+            from = end;
+        }
+    }
     out
 }
 
@@ -583,6 +672,14 @@ mod tests {
     fn versions_do_not_split_sentences() {
         let t = "pgsql 9.x, 1.5 месяца";
         assert_eq!(sentences(t).len(), 1);
+    }
+
+    #[test]
+    fn template_tags_are_masked_keeping_length() {
+        let t = "see {{< twitter user=\"x\" >}} and {% include k.html %} here";
+        let m = mask_urls(t);
+        assert_eq!(m.len(), t.len());
+        assert!(!m.contains("twitter") && !m.contains("include") && m.contains("here"));
     }
 
     #[test]
