@@ -30,6 +30,13 @@ fn main() -> anyhow::Result<()> {
     let source = talkgraph::document::SourceFile { path: path.clone(), text };
     let doc = talkgraph::document::parse(source, &extractor);
     println!("talks carried by {:?}", doc.structure);
+    if std::env::var("SCAN_LINES").is_ok() {
+        for t in &doc.talks {
+            for l in &t.lines {
+                println!("  line {} {:?}: {}", l.number, l.kind, doc.slice(&l.span));
+            }
+        }
+    }
     for talk in extractor.extract(&doc).talks {
         println!("\n# {}", talk.title.as_deref().unwrap_or("(untitled)"));
         for s in &talk.stances {

@@ -51,6 +51,8 @@ pub struct Concept {
     pub pref_label: String,
     /// Labels matched case-insensitively (prefLabel, altLabel, hiddenLabel).
     pub labels: Vec<String>,
+    /// The hiddenLabels among `labels`: misspellings, matched as written but never one more typo away.
+    pub hidden: Vec<String>,
     /// Labels that are ordinary words: they count only in a technical context.
     pub ambiguous: Vec<String>,
     /// Labels that match only with exactly their letter case.
@@ -281,13 +283,15 @@ fn concept(iri: &str, props: &Properties) -> Result<Concept, OntologyError> {
     })?;
     let mut labels = pref;
     labels.extend(literals(props, &SKOS.iri("altLabel")));
-    labels.extend(literals(props, &SKOS.iri("hiddenLabel")));
+    let hidden = literals(props, &SKOS.iri("hiddenLabel"));
+    labels.extend(hidden.iter().cloned());
     let ambiguous = literals(props, &TG.iri("ambiguousLabel"));
     labels.retain(|l| !ambiguous.iter().any(|a| text::normalize(a) == text::normalize(l)));
     Ok(Concept {
         iri: iri.to_string(),
         pref_label,
         labels,
+        hidden,
         ambiguous,
         exact: literals(props, &TG.iri("exactLabel")),
         category: iris(props, &TG.iri("category")).into_iter().next(),

@@ -77,13 +77,30 @@ pub fn segment(
         }
         Structure::Paragraphs => unit_talks(text, lines, structure, &chosen.heads, |_, _| false),
     };
+    let mut talks = talks;
+    let opening_title = opening_title(outline, &chosen, &mut talks);
     let first_talk_line = talks.first().map_or(usize::MAX, |t| t.line);
     let title = match structure {
         Structure::File => None,
         Structure::Headings(level) => outline.headings.iter().find(|h| h.level < level).cloned(),
         _ => outline.headings.iter().find(|h| h.line < first_talk_line).cloned(),
     };
-    (title, talks, structure)
+    (title.or(opening_title), talks, structure)
+}
+
+/// The document's first heading, when it is of the talks' own level but opens nothing: no line under
+/// it and no speaker in it, while most other headings of that level have a body ("6/6/2019
+/// Systems@Scale 2019" underlined with dashes, a second-level heading in Markdown, above the talks).
+/// It is the document's title, not a talk.
+fn opening_title(outline: &MarkdownOutline, chosen: &Candidate, talks: &mut Vec<Talk>) -> Option<Heading> {
+    let Structure::Headings(_) = chosen.structure else { return None };
+    let first = talks.first()?;
+    let bare = |t: &Talk| t.lines.is_empty() && t.sections.is_empty();
+    let is_first_heading = outline.headings.first().map(|h| h.line) == first.heading.as_ref().map(|h| h.line);
+    let speaker = chosen.with_speaker.first().copied().unwrap_or(false);
+    let others_have_bodies = talks[1..].iter().filter(|t| !bare(t)).count() * 2 > talks.len() - 1;
+    (is_first_heading && bare(first) && !speaker && talks.len() >= 3 && others_have_bodies)
+        .then(|| talks.remove(0).heading)?
 }
 
 /// The candidate with the most evidence of talks (see the module comment); for the whole file, or for
@@ -411,6 +428,17 @@ mod tests {
     fn h1_talks() {
         let text = "# A\nSpeaker x\ntext\n# B\nSpeaker y\n## Вопросы\nq\n";
         assert_eq!(segmented(text), (None, vec!["A".into(), "B".into()], Structure::Headings(1)));
+    }
+
+    #[test]
+    fn a_bare_first_heading_of_the_talks_level_is_the_title() {
+        // A dash-underlined title is a second-level heading, like the talks below it.
+        let text = "Meetup 6/6/2019\n---------------\n\n## One\nbody\n\n## Two\nbody\n\n## Three\nbody\n";
+        let expected = vec!["One".to_string(), "Two".into(), "Three".into()];
+        assert_eq!(segmented(text), (Some("Meetup 6/6/2019".into()), expected, Structure::Headings(2)));
+        // Titles that all open nothing (a programme) stay talks.
+        let programme = "## One\n\n## Two\n\n## Three\n";
+        assert_eq!(segmented(programme).1.len(), 3);
     }
 
     #[test]

@@ -182,7 +182,10 @@ fn add_concept(
         if let Some(stem_pattern) = stem_prefix(&norm) {
             folded.push((stem_pattern, Pattern { stemmed: true, ..pattern }, norm.clone()));
         }
-        if !ambiguous && norm.is_ascii() && norm.len() >= MIN_FUZZY {
+        // A misspelling (hiddenLabel) is matched as written, never one more typo away ("traefic" is
+        // one edit from "traffic", two from "traefik").
+        let misspelling = c.hidden.iter().any(|h| h == label);
+        if !ambiguous && !misspelling && norm.is_ascii() && norm.len() >= MIN_FUZZY {
             let key = text::compact_key(&norm);
             for k in std::iter::once(key.clone()).chain(deletions(&key)) {
                 fuzzy.entry(k).or_insert_with(|| (kind, concept, key.clone()));

@@ -77,8 +77,17 @@ pub fn extract_talk(
     }
     let mut ctx = Context { org: speaker_org.clone(), inherited: None, named: Vec::new() };
     let mut found: Vec<StanceFact> = Vec::new();
-    for (i, line) in talk.lines.iter().enumerate() {
-        if speaker_lines.contains(&i) {
+    // A Markdown heading's title is a line of the talk too ("Preemption in Nomad"); a list item's or a
+    // paragraph's head is already its first line.
+    let head = talk.heading.as_ref().filter(|h| h.level > 0 && !h.span.is_empty()).map(|h| crate::document::Line {
+        number: h.line,
+        span: h.span.clone(),
+        kind: LineKind::Heading { level: h.level },
+        section: None,
+    });
+    let lines = head.iter().map(|l| (None, l)).chain(talk.lines.iter().enumerate().map(|(i, l)| (Some(i), l)));
+    for (index, line) in lines {
+        if index.is_some_and(|i| speaker_lines.contains(&i)) {
             continue;
         }
         let text = doc.slice(&line.span);
@@ -115,7 +124,13 @@ pub fn extract_talk(
             .map(|h| (h.span.clone(), org_of_hit(ex, text, h, &aliases)))
             .collect();
         if let Some(org) = ctx.org.clone() {
+            let before = found.len();
             line_stances(ex, text, &toks, line.number, &techs, &org, &ctx, &mut found);
+            // A headline frames the talk ("Sharding MySQL Without Tears"): its stances come first but give
+            // way to any the body states.
+            if index.is_none() {
+                found[before..].iter_mut().for_each(|f| f.explicit = false);
+            }
         }
     }
     let texts: Vec<(usize, &str)> = talk.lines.iter().map(|l| (l.number, doc.slice(&l.span))).collect();
@@ -132,7 +147,7 @@ pub fn extract_talk(
 /// presenting a client's case names the client on line after line ("Clinical Data @ upmc", "1k apps in
 /// upmc") and their own company once or twice. The company named on the most lines outside the speaker
 /// line takes the speaker company's stances when it has at least three lines and twice the speaker
-/// company's.
+/// company's, and the speakers all work for one company.
 fn story_org(
     facts: &TalkFacts,
     speaker_org: Option<&OrgRef>,
@@ -140,6 +155,10 @@ fn story_org(
     texts: &[(usize, &str)],
 ) -> Option<OrgRef> {
     let speaker_org = speaker_org?;
+    // Speakers from several companies tell a joint story, not one client's.
+    if facts.speakers.iter().any(|s| s.organization.as_ref().is_some_and(|o| o != speaker_org)) {
+        return None;
+    }
     let speaker_lines: Vec<usize> = facts.speakers.iter().map(|s| s.line).collect();
     // A company defined further down ("UPMC - Univ of Pittsburgh …") was already named on the lines above.
     let body_lines = |org: &OrgRef, mentions: &[Mention]| {
@@ -672,6 +691,28 @@ mod tests {
     fn versions_do_not_split_sentences() {
         let t = "pgsql 9.x, 1.5 месяца";
         assert_eq!(sentences(t).len(), 1);
+    }
+
+    fn talks(text: &str) -> Vec<TalkFacts> {
+        let ex = Extractor::new(crate::ontology::Ontology::builtin().unwrap());
+        let source = crate::document::SourceFile { path: "t.md".into(), text: text.into() };
+        ex.extract(&crate::document::parse(source, &ex)).talks
+    }
+
+    #[test]
+    fn a_heading_title_is_a_line_of_its_talk() {
+        let found = talks("## Preemption in Nomad\nJane Roe, Staff Engineer, Acme\n- bin packing first\n");
+        assert!(found[0].technologies.keys().any(|t| t.ends_with("/nomad")), "{:?}", found[0].technologies);
+    }
+
+    #[test]
+    fn a_client_named_line_after_line_tells_the_story() {
+        let text = "* About me\n  * Laura nair - consultant - Thoughtworks\n* NHG - Northern Health Group\n\
+                    * 400 services in nhg\n* nhg runs PostgreSQL\n* at nhg: Terraform for everything\n";
+        let found = talks(text);
+        assert_eq!(found[0].speakers[0].name, "Laura nair");
+        let orgs: Vec<&str> = found[0].stances.iter().map(|s| s.organization.name.as_str()).collect();
+        assert!(!orgs.is_empty() && orgs.iter().all(|o| *o == "NHG"), "{orgs:?}");
     }
 
     #[test]
