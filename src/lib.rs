@@ -12,7 +12,8 @@
 //! `pipeline` is the one owner of "a notes file becomes its quads" (document → extract → rdf); the store,
 //! `eval`, `candidates`, the examples and the tests all go through it.
 //! `ontology` reads `ontology/*.ttl`, the single source of vocabulary, names, aliases and cue words;
-//! `text` holds the word-level tools (normalisation, tokens, stemming, slugs) every stage shares.
+//! `text` holds the word-level tools (normalisation, tokens, stemming, slugs) every stage shares, and
+//! `vocab` the namespaces and terms: both are leaves that import nothing of the crate.
 //! `commands` and `cli` are the thin impure layer on top.
 
 pub mod cli;
@@ -27,3 +28,4 @@ pub mod rdf;
 pub mod sparql;
 pub mod store;
 pub mod text;
+pub mod vocab;

@@ -4,8 +4,8 @@
 //! `ontology/` is the single source of every name and cue word; nothing here lists one. The tables are
 //! built once per process and shared by every stage.
 
-use crate::rdf::vocab::{SKOS, TG};
 use crate::text;
+use crate::vocab::{SKOS, TG};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Quad, Term};
 use sha2::{Digest, Sha256};
@@ -154,6 +154,18 @@ pub struct Lexicon {
     pub common_words: Vec<String>,
     /// Nouns and legal forms that make a name an organization's ("University", "Bank", "Inc", "ООО").
     pub org_head_words: Vec<String>,
+    /// Words that join two names on a speaker line ("и", "and", "&").
+    pub name_conjunctions: Vec<String>,
+    /// Words after which a head names its speakers ("by", "от").
+    pub title_speaker_markers: Vec<String>,
+    /// Words that join a speaker's name to a title ("with").
+    pub title_speaker_joiners: Vec<String>,
+    /// Words after which a head names the company whose story it is ("by", "from", "из").
+    pub head_org_markers: Vec<String>,
+    /// Articles dropped before a job title ("a", "the").
+    pub articles: Vec<String>,
+    /// Parts of links to recordings and slides ("youtu.be/", ".pdf)").
+    pub recording_hosts: Vec<String>,
     /// YAML front matter keys: (field, key), e.g. ("organization", "company").
     pub front_matter_keys: Vec<(String, String)>,
     /// First names, lower case, by language ("ru", "en"): `ontology/names.ttl`.
@@ -351,6 +363,12 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         common_words: words("CommonWord"),
         org_markers: words("OrgMarker"),
         org_head_words: words("OrgHeadWord"),
+        name_conjunctions: words("NameConjunction"),
+        title_speaker_markers: words("TitleSpeakerMarker"),
+        title_speaker_joiners: words("TitleSpeakerJoiner"),
+        head_org_markers: words("HeadOrgMarker"),
+        articles: words("Article"),
+        recording_hosts: words("RecordingHost"),
         first_names: subjects_of_type(subjects, &TG.iri("FirstNameList"))
             .map(|(_, p)| {
                 let language = literals(p, &TG.iri("language")).into_iter().next().unwrap_or_default();

@@ -3,8 +3,8 @@
 use super::open_current;
 use crate::cli::{Cli, NotesArgs};
 use crate::ontology::Stance;
-use crate::rdf::vocab::{TG, id};
 use crate::sparql::{self, QueryText};
+use crate::vocab::{TG, id};
 use anyhow::Result;
 use oxigraph::model::Term;
 use oxigraph::sparql::QueryResults;

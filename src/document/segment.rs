@@ -24,6 +24,8 @@ pub trait TalkRules: super::KeyFields {
     fn heading_has_speaker(&self, title: &str) -> bool;
     /// True when a prose line introduces a talk by its speaker ("Имя из Компании рассказал о …").
     fn is_prose_speaker(&self, line: &str) -> bool;
+    /// True when a line links to a talk's recording or slides (a video host, a slide host, a PDF).
+    fn links_to_recording(&self, line: &str) -> bool;
 }
 
 /// The structure that carries a document's talks.
@@ -72,7 +74,7 @@ pub fn segment(
         Structure::File => vec![whole_file(outline)],
         Structure::Headings(level) => heading_talks(outline, level, rules),
         Structure::ListItems(depth) => {
-            let heads = talk_lists(text, lines, &chosen, depth);
+            let heads = talk_lists(text, lines, &chosen, depth, rules);
             unit_talks(text, lines, structure, &heads, |j, head| ends_list_item(text, lines, head, j, depth))
         }
         Structure::Paragraphs => unit_talks(text, lines, structure, &chosen.heads, |_, _| false),
@@ -218,7 +220,7 @@ fn following(lines: &[Line], i: usize, n: usize, stop: impl Fn(&Line) -> bool) -
 
 /// The items of the lists that carry talks: a list none of whose items names a speaker (a meetup's date
 /// and venue, a reading list at the end) holds no talks.
-fn talk_lists(text: &str, lines: &[Line], c: &Candidate, depth: u8) -> Vec<usize> {
+fn talk_lists(text: &str, lines: &[Line], c: &Candidate, depth: u8, rules: &dyn TalkRules) -> Vec<usize> {
     let mut out = Vec::new();
     let mut block: Vec<usize> = Vec::new();
     let mut carries = false;
@@ -231,7 +233,7 @@ fn talk_lists(text: &str, lines: &[Line], c: &Candidate, depth: u8) -> Vec<usize
             block.push(head);
         }
         // A link to a recording or slides is evidence of a talk too.
-        carries |= c.with_speaker[k] || links_to_recording(head_text);
+        carries |= c.with_speaker[k] || rules.links_to_recording(head_text);
         let same_list = next.is_some_and(|n| (head + 1..n).all(|j| !ends_list_item(text, lines, head, j, depth)));
         if !same_list {
             if carries {
@@ -242,14 +244,6 @@ fn talk_lists(text: &str, lines: &[Line], c: &Candidate, depth: u8) -> Vec<usize
         }
     }
     out
-}
-
-/// True when a line links to a talk's recording or slides (a video host, a slide host, a PDF).
-fn links_to_recording(line: &str) -> bool {
-    let lower = line.to_lowercase();
-    ["youtube.com/watch", "youtu.be/", "vimeo.com/", "slideshare.net/", "speakerdeck.com/", ".pdf)"]
-        .iter()
-        .any(|host| lower.contains(host))
 }
 
 /// Indices of the list items of one depth.
@@ -415,6 +409,9 @@ mod tests {
         }
         fn is_prose_speaker(&self, line: &str) -> bool {
             line.contains(" talked ")
+        }
+        fn links_to_recording(&self, line: &str) -> bool {
+            line.contains("youtu.be/")
         }
     }
 

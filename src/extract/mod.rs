@@ -33,6 +33,8 @@ pub struct Extractor {
     case_markers: PhraseSet<()>,
     org_markers: PhraseSet<()>,
     org_heads: PhraseSet<()>,
+    /// " by ", " из ", …: the words after which a head names its company, spaced for matching.
+    head_org_markers: Vec<String>,
     organizations: organizations::OrgIndex,
     front_matter_keys: std::collections::HashMap<String, String>,
     candidates: candidates::CandidateRules,
@@ -50,6 +52,7 @@ impl Extractor {
             case_markers: set(&ontology.lexicon.case_markers),
             org_markers: set(&ontology.lexicon.org_markers),
             org_heads: set(&ontology.lexicon.org_head_words),
+            head_org_markers: ontology.lexicon.head_org_markers.iter().map(|w| format!(" {w} ")).collect(),
             organizations: organizations::OrgIndex::new(&ontology),
             candidates: candidates::CandidateRules::new(&ontology.lexicon.common_words),
             front_matter_keys: ontology
@@ -191,5 +194,10 @@ impl TalkRules for Extractor {
         let words: Vec<&str> = line.split_whitespace().take(24).collect();
         let has_name_shape = words.windows(2).any(|p| capitalised(&p[0]) && capitalised(&p[1]));
         has_name_shape && self.speakers.parse_prose(line).is_some_and(|s| !self.is_known_name(&s.name))
+    }
+
+    fn links_to_recording(&self, line: &str) -> bool {
+        let lower = line.to_lowercase();
+        self.ontology.lexicon.recording_hosts.iter().any(|host| lower.contains(host.as_str()))
     }
 }

@@ -7,8 +7,8 @@ use super::dictionary::{Dictionary, Kind};
 use super::facts::OrgRef;
 use super::phrases::{PhraseSet, Token, tokens};
 use crate::ontology::Ontology;
-use crate::rdf::vocab::id;
 use crate::text;
+use crate::vocab::id;
 use rustc_hash::FxHashMap as HashMap;
 
 /// Lookup of vocabulary organizations by the compact form of any of their labels.

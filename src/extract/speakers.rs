@@ -30,6 +30,14 @@ pub struct SpeakerRules {
     talk_verbs: PhraseSet<()>,
     affiliations: PhraseSet<()>,
     names: Names,
+    /// " и ", " and ", " & ": joiners of two names, spaced for matching.
+    conjunctions: Vec<String>,
+    /// " by ", " от ": after these a head names its speakers.
+    title_markers: Vec<String>,
+    /// " with ": joins a speaker to a title.
+    joiners: Vec<String>,
+    /// "a ", "the ": dropped before a job title.
+    articles: Vec<String>,
 }
 
 impl SpeakerRules {
@@ -43,6 +51,10 @@ impl SpeakerRules {
             talk_verbs: set(&lexicon.talk_verbs),
             affiliations: set(&lexicon.affiliation_markers),
             names: Names::new(lexicon),
+            conjunctions: spaced(&lexicon.name_conjunctions),
+            title_markers: spaced(&lexicon.title_speaker_markers),
+            joiners: spaced(&lexicon.title_speaker_joiners),
+            articles: lexicon.articles.iter().map(|a| format!("{a} ")).collect(),
         }
     }
 
@@ -104,7 +116,7 @@ impl SpeakerRules {
             Some(m) if m + 1 < toks.len() => {
                 let org = rest[toks[m + 1].span.start..].trim().trim_end_matches([',', '.']).to_string();
                 let role = rest[..toks[m].span.start].trim().trim_end_matches(',').trim();
-                let role = ["a ", "an ", "the "].iter().fold(role, |r, a| r.strip_prefix(a).unwrap_or(r));
+                let role = self.without_article(role);
                 (Some(role.to_string()).filter(|r| !r.is_empty()), Some(org))
             }
             _ => (None, None),
@@ -122,7 +134,7 @@ impl SpeakerRules {
         let (head, tail) = text.split_once(',')?;
         let name = self.trailing_name(head)?;
         let role = tail.trim().trim_end_matches(',').trim();
-        let role = ["a ", "an ", "the "].iter().fold(role, |r, article| r.strip_prefix(article).unwrap_or(r));
+        let role = self.without_article(role);
         let is_role = super::phrases::tokens(role, 0).iter().any(|t| self.roles.is_whole(&role[t.span.clone()]));
         Some((name, Some(role.to_string()).filter(|r| is_role && !r.is_empty())))
     }
@@ -205,10 +217,11 @@ impl SpeakerRules {
         let mut out = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             // The last of several parts is the company ("Aisha Bello, Delivery Hero"), never a name.
-            if i > 0 && i + 1 == parts.len() && ![" и ", " and ", "("].iter().any(|m| part.contains(m)) {
+            let joins = part.contains('(') || self.conjunctions.iter().any(|c| part.contains(c.as_str()));
+            if i > 0 && i + 1 == parts.len() && !joins {
                 break;
             }
-            let pieces = split_conjunction(part);
+            let pieces = self.split_conjunction(part);
             if pieces.iter().all(|p| self.is_name(p) || (loose && self.is_lower_surname_person(p))) {
                 out.extend(pieces.into_iter().map(|p| (p, i)));
             } else if self.name_with_parenthesis(part).is_some() {
@@ -326,7 +339,7 @@ impl SpeakerRules {
     /// its shape; elsewhere one of its words must be a known first name.
     pub fn split_title_speaker(&self, head: &str) -> Option<(String, Vec<SpeakerLine>)> {
         let text = clean_markup(head);
-        let seps = separators(&text);
+        let seps = self.separators(&text);
         for (k, &(sep_start, sep_end, by)) in std::iter::once(&(0, 0, false)).chain(&seps).enumerate() {
             // A comma continues a speaker ("Name, Role, Company"): the segment runs to the next other separator.
             let next = seps[k.min(seps.len())..].iter().find(|s| !text[s.0..s.1].starts_with(','));
@@ -392,6 +405,40 @@ impl SpeakerRules {
         let cut = toks[i].span.start;
         (Some(part[..cut].trim().to_string()), part[cut..].trim().to_string())
     }
+
+    /// The separators between a head's title and its speakers: (start, end, whether the words after it
+    /// are marked as the speaker's by "by"/"от"), in order.
+    fn separators(&self, text: &str) -> Vec<(usize, usize, bool)> {
+        let mut out: Vec<(usize, usize, bool)> = Vec::new();
+        let marks = [" — ", " – ", " - ", " -- ", " | ", " / ", ". ", ", "];
+        for sep in marks.iter().copied().chain(self.joiners.iter().map(String::as_str)) {
+            out.extend(text.match_indices(sep).map(|(i, m)| (i, i + m.len(), false)));
+        }
+        for sep in &self.title_markers {
+            out.extend(text.match_indices(sep.as_str()).map(|(i, m)| (i, i + m.len(), true)));
+        }
+        out.sort();
+        out.dedup_by(|b, a| b.0 < a.1);
+        out
+    }
+
+    /// "Имя и Имя", "Name and Name", "Name & Name" → the pieces.
+    fn split_conjunction(&self, part: &str) -> Vec<String> {
+        match self.conjunctions.iter().find(|c| part.contains(c.as_str())) {
+            Some(c) => part.split(c.as_str()).map(|p| p.trim().to_string()).collect(),
+            None => vec![part.to_string()],
+        }
+    }
+
+    /// "a staff engineer" → "staff engineer".
+    fn without_article<'a>(&self, role: &'a str) -> &'a str {
+        self.articles.iter().fold(role, |r, a| r.strip_prefix(a.as_str()).unwrap_or(r))
+    }
+}
+
+/// Words spaced for matching inside a line: "и" → " и ".
+fn spaced(words: &[String]) -> Vec<String> {
+    words.iter().map(|w| format!(" {w} ")).collect()
 }
 
 fn is_capitalised_word(word: &str) -> bool {
@@ -399,21 +446,6 @@ fn is_capitalised_word(word: &str) -> bool {
     chars.next().is_some_and(char::is_uppercase)
         && word.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
         && word.chars().filter(|c| c.is_uppercase()).count() <= 3
-}
-
-/// The separators between a head's title and its speakers: (start, end, whether the words after it
-/// are marked as the speaker's by "by"/"от"), in order.
-fn separators(text: &str) -> Vec<(usize, usize, bool)> {
-    let mut out: Vec<(usize, usize, bool)> = Vec::new();
-    for sep in [" — ", " – ", " - ", " -- ", " | ", " / ", ". ", ", ", " with "] {
-        out.extend(text.match_indices(sep).map(|(i, m)| (i, i + m.len(), false)));
-    }
-    for sep in [" by ", " от "] {
-        out.extend(text.match_indices(sep).map(|(i, m)| (i, i + m.len(), true)));
-    }
-    out.sort();
-    out.dedup_by(|b, a| b.0 < a.1);
-    out
 }
 
 /// A title with its quotes and trailing punctuation removed.
@@ -487,16 +519,6 @@ fn split_parts(line: &str) -> Vec<String> {
         .map(|p| p.trim().trim_matches(|c: char| matches!(c, '.' | ':' | '—' | '-')).trim().to_string())
         .filter(|p| !p.is_empty())
         .collect()
-}
-
-/// "Имя и Имя", "Name and Name", "Name & Name" → the pieces.
-fn split_conjunction(part: &str) -> Vec<String> {
-    for sep in [" и ", " and ", " & "] {
-        if part.contains(sep) {
-            return part.split(sep).map(|p| p.trim().to_string()).collect();
-        }
-    }
-    vec![part.to_string()]
 }
 
 /// Pairs names with roles (one each when the counts agree, else the first role for all) and the org.

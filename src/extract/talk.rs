@@ -319,7 +319,8 @@ pub fn speaker_in_heading(ex: &Extractor, heading: &str) -> Option<(String, Vec<
 /// at Affirm", or a vocabulary organization anywhere in the title. Returns the organization, its name as
 /// written and the shortened title.
 fn head_org(ex: &Extractor, title: &str) -> Option<(OrgRef, String, Option<String>)> {
-    for sep in [" by ", " from ", " от ", " из ", " - ", " — ", " – ", " | "] {
+    let dashes = [" - ", " — ", " – ", " | "];
+    for sep in ex.head_org_markers.iter().map(String::as_str).chain(dashes) {
         let Some(at) = title.rfind(sep) else { continue };
         let tail = title[at + sep.len()..].trim().trim_end_matches(['.', ')']);
         if is_org_name(ex, tail) {

@@ -4,9 +4,9 @@
 //! sentence, line, file and talk (PROV-O style).
 
 use super::iri;
-use super::vocab::{SCHEMA, SKOS, TG, XSD};
 use crate::extract::{Extraction, OrgRef};
 use crate::ontology::Ontology;
+use crate::vocab::{SCHEMA, SKOS, TG, XSD};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -2,7 +2,7 @@
 //! graph in sorted order so that the same notes always give byte-identical output, with the talkgraph
 //! prefixes declared. Formats without named graphs get the union of the graphs, each triple once.
 
-use super::vocab::{META_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SCHEMA_GRAPH, id};
+use crate::vocab::{META_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SCHEMA_GRAPH, id};
 use anyhow::Result;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedOrBlankNode, Quad};

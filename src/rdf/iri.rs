@@ -1,8 +1,8 @@
 //! IRI minting: stable, readable IRIs from names. The same person or organization name gives the same IRI
 //! in every file; Cyrillic is transliterated; talks are named by their file and title.
 
-use super::vocab::id;
 use crate::text::slug;
+use crate::vocab::id;
 
 /// The IRI of a notes file, which is also the name of its graph.
 pub fn notes(path: &str) -> String {

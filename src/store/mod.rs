@@ -5,7 +5,7 @@
 //! The store describes itself: each file's graph holds its `tg:NotesFile` node with path and SHA-256, and
 //! the meta graph holds the talkgraph and ontology versions and the corpus roots it was built from.
 
-use crate::rdf::vocab::{META_GRAPH, TG, ontology_graph};
+use crate::vocab::{META_GRAPH, TG, ontology_graph};
 use anyhow::Result;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};

@@ -8,7 +8,7 @@ use crate::corpus::{self, NotesPath};
 use crate::extract::{Diagnostic, Extractor};
 use crate::pipeline;
 use crate::rdf;
-use crate::rdf::vocab::{META_GRAPH, TG};
+use crate::vocab::{META_GRAPH, TG};
 use anyhow::{Context, Result};
 use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, Term};
 use oxigraph::store::Store;

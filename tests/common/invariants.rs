@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashSet};
 use talkgraph::corpus::{self, NotesPath};
 use talkgraph::extract::Extractor;
 use talkgraph::rdf::FileInfo;
-use talkgraph::rdf::vocab::{PREFIXES, TG};
+use talkgraph::vocab::{PREFIXES, TG};
 
 /// The name the checked bytes go by: a folder and a space, as real notes paths have.
 pub fn notes_path() -> NotesPath {

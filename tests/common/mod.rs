@@ -37,7 +37,7 @@ pub fn copy_notes(to: &Path) {
 /// store built by another talkgraph would hold it. The store must not be in use.
 pub fn set_meta(store: &Path, key: &str, value: &str) {
     use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, QuadRef};
-    use talkgraph::rdf::vocab::{META_GRAPH, TG};
+    use talkgraph::vocab::{META_GRAPH, TG};
     let db = oxigraph::store::Store::open(store).expect("store opens");
     let meta = NamedNodeRef::new_unchecked(META_GRAPH);
     let predicate = TG.iri(key);

@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn every_term_is_declared_in_the_ontology() {
-        let ttl = include_str!("../../ontology/talkgraph.ttl");
+        let ttl = include_str!("../ontology/talkgraph.ttl");
         for term in TG_TERMS {
             let declared = format!("\ntg:{term} a owl:");
             assert!(ttl.contains(&declared), "tg:{term} is not declared in ontology/talkgraph.ttl");
