@@ -14,7 +14,7 @@ use std::ops::Range;
 
 pub use front_matter::{FrontMatter, FrontTalk, KeyFields};
 pub use markdown::{MarkdownOutline, columns, outline, plain_zone};
-pub use segment::{Structure, TalkRules};
+pub use segment::{SPEAKER_WINDOW, Structure, TalkRules};
 
 /// A notes file as read from disk: its display path and its text.
 #[derive(Debug, Clone)]
@@ -23,6 +23,18 @@ pub struct SourceFile {
     pub path: String,
     /// The file's text (UTF-8, BOM removed).
     pub text: String,
+}
+
+/// A speaker as a speaker line gives them: classified once, by the document stage, for every line
+/// that might name a talk's speakers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpeakerLine {
+    /// The person's name.
+    pub name: String,
+    /// The job title, when the line gives one.
+    pub role: Option<String>,
+    /// The organization's name, when the line gives one.
+    pub organization: Option<String>,
 }
 
 /// A heading of the notes.
@@ -76,6 +88,9 @@ pub struct Talk {
     pub lines: Vec<Line>,
     /// Headings below the talk's level inside it.
     pub sections: Vec<Heading>,
+    /// The speakers named by the talk's opening lines, by line number: the lines the document stage
+    /// classified as speaker lines while choosing the structure (each line parsed once).
+    pub speaker_lines: std::collections::BTreeMap<usize, Vec<SpeakerLine>>,
 }
 
 /// A notes file split into talks.

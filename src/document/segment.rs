@@ -10,16 +10,22 @@
 //! "Takeaways", lesson headings) carry no speakers, so they never win, and the ontology's section words
 //! keep them out of the heading candidates as well.
 
+use super::SpeakerLine;
 use super::markdown::{MarkdownOutline, plain_zone};
 use super::{Heading, Line, LineKind, Talk};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// What segmentation needs to know about words: supplied by the extraction stage from the ontology.
 pub trait TalkRules: super::KeyFields {
     /// True when a heading names a section ("Вопросы", "Q&A"), never a talk.
     fn is_section_heading(&self, title: &str) -> bool;
+    /// The speakers a line names, when it is a speaker line ("Name, Role, Company", "Speaker: …").
+    fn speaker_line(&self, line: &str) -> Option<Vec<SpeakerLine>>;
     /// True when a line names the speakers of a talk.
-    fn is_speaker_line(&self, line: &str) -> bool;
+    fn is_speaker_line(&self, line: &str) -> bool {
+        self.speaker_line(line).is_some()
+    }
     /// True when the head of a unit carries the speaker ("Title — Name, Company").
     fn heading_has_speaker(&self, title: &str) -> bool;
     /// True when a prose line introduces a talk by its speaker ("Имя из Компании рассказал о …").
@@ -61,8 +67,65 @@ impl Candidate {
     }
 }
 
+/// How many lines of a talk, from its start, may name its speakers.
+pub const SPEAKER_WINDOW: usize = 7;
+
+/// The rules with each line's speaker classification remembered: the candidates look at the same lines
+/// again and again, and the talks keep the answers, so every line is parsed once.
+struct Classified<'a> {
+    rules: &'a dyn TalkRules,
+    memo: RefCell<HashMap<String, Option<Vec<SpeakerLine>>>>,
+}
+
+impl super::KeyFields for Classified<'_> {
+    fn field_of(&self, key: &str) -> Option<&str> {
+        self.rules.field_of(key)
+    }
+}
+
+impl TalkRules for Classified<'_> {
+    fn is_section_heading(&self, title: &str) -> bool {
+        self.rules.is_section_heading(title)
+    }
+    fn speaker_line(&self, line: &str) -> Option<Vec<SpeakerLine>> {
+        if let Some(known) = self.memo.borrow().get(line) {
+            return known.clone();
+        }
+        let found = self.rules.speaker_line(line);
+        self.memo.borrow_mut().insert(line.to_string(), found.clone());
+        found
+    }
+    fn heading_has_speaker(&self, title: &str) -> bool {
+        self.rules.heading_has_speaker(title)
+    }
+    fn is_prose_speaker(&self, line: &str) -> bool {
+        self.rules.is_prose_speaker(line)
+    }
+    fn links_to_recording(&self, line: &str) -> bool {
+        self.rules.links_to_recording(line)
+    }
+}
+
 /// Splits the outline into the document title and the talks, and says which structure carries them.
+/// Each talk carries the speaker lines among its opening lines, classified here once.
 pub fn segment(
+    text: &str,
+    outline: &MarkdownOutline,
+    rules: &dyn TalkRules,
+) -> (Option<Heading>, Vec<Talk>, Structure) {
+    let rules = &Classified { rules, memo: RefCell::new(HashMap::new()) };
+    let (title, mut talks, structure) = segment_with(text, outline, rules);
+    for talk in &mut talks {
+        for line in talk.lines.iter().take(SPEAKER_WINDOW) {
+            if let Some(found) = rules.speaker_line(&text[line.span.clone()]) {
+                talk.speaker_lines.insert(line.number, found);
+            }
+        }
+    }
+    (title, talks, structure)
+}
+
+fn segment_with(
     text: &str,
     outline: &MarkdownOutline,
     rules: &dyn TalkRules,
@@ -317,6 +380,7 @@ fn heading_talks(outline: &MarkdownOutline, level: u8, rules: &dyn TalkRules) ->
                     line: h.line,
                     lines: Vec::new(),
                     sections: Vec::new(),
+                    speaker_lines: Default::default(),
                 });
                 open = true;
             }
@@ -343,8 +407,14 @@ fn unit_talks(
         let line = &lines[head];
         let zone = plain_zone(&text[line.span.clone()]);
         let heading = Heading { level: 0, text: zone, line: line.number, span: line.span.clone() };
-        let mut talk =
-            Talk { unit, heading: Some(heading), line: line.number, lines: Vec::new(), sections: Vec::new() };
+        let mut talk = Talk {
+            unit,
+            heading: Some(heading),
+            line: line.number,
+            lines: Vec::new(),
+            sections: Vec::new(),
+            speaker_lines: Default::default(),
+        };
         let ended = (head + 1..next).find(|&j| ends(j, head)).unwrap_or(next);
         lines[head..ended].iter().for_each(|l| push_line(Some(&mut talk), l));
         talks.push(talk);
@@ -356,8 +426,14 @@ fn unit_talks(
 fn whole_file(outline: &MarkdownOutline) -> Talk {
     let first = outline.headings.first().filter(|h| outline.lines.first().is_some_and(|l| l.number == h.line));
     let line = first.map_or(1, |h| h.line);
-    let mut talk =
-        Talk { unit: Structure::File, heading: first.cloned(), line, lines: Vec::new(), sections: Vec::new() };
+    let mut talk = Talk {
+        unit: Structure::File,
+        heading: first.cloned(),
+        line,
+        lines: Vec::new(),
+        sections: Vec::new(),
+        speaker_lines: Default::default(),
+    };
     let by_line = super::headings_by_line(&outline.headings);
     for line in &outline.lines {
         match by_line.get(&line.number) {
@@ -401,8 +477,9 @@ mod tests {
         fn is_section_heading(&self, title: &str) -> bool {
             title == "Вопросы"
         }
-        fn is_speaker_line(&self, line: &str) -> bool {
-            line.starts_with("Speaker")
+        fn speaker_line(&self, line: &str) -> Option<Vec<SpeakerLine>> {
+            let name = line.strip_prefix("Speaker ")?.to_string();
+            Some(vec![SpeakerLine { name, role: None, organization: None }])
         }
         fn heading_has_speaker(&self, title: &str) -> bool {
             title.contains(" — Dr ")
@@ -436,6 +513,15 @@ mod tests {
         // Titles that all open nothing (a programme) stay talks.
         let programme = "## One\n\n## Two\n\n## Three\n";
         assert_eq!(segmented(programme).1.len(), 3);
+    }
+
+    #[test]
+    fn talks_carry_their_speaker_lines_classified_once() {
+        let text = "# Conf\n## A\nSpeaker Ann Lee\nbody\n## B\nSpeaker Bo Kim\n";
+        let (_, talks, _) = segment(text, &outline(text), &Rules);
+        let names: Vec<Vec<(usize, String)>> =
+            talks.iter().map(|t| t.speaker_lines.iter().map(|(n, s)| (*n, s[0].name.clone())).collect()).collect();
+        assert_eq!(names, vec![vec![(3, "Ann Lee".to_string())], vec![(6, "Bo Kim".to_string())]]);
     }
 
     #[test]

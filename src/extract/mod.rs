@@ -180,8 +180,8 @@ impl TalkRules for Extractor {
         self.sections.is_whole(title) || self.sections.is_whole(trimmed)
     }
 
-    fn is_speaker_line(&self, line: &str) -> bool {
-        self.speakers.parse(line).is_some_and(|s| self.are_people(&s))
+    fn speaker_line(&self, line: &str) -> Option<Vec<speakers::SpeakerLine>> {
+        self.speakers.parse(line).filter(|s| self.are_people(s))
     }
 
     fn heading_has_speaker(&self, title: &str) -> bool {

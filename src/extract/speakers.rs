@@ -8,19 +8,9 @@
 
 use super::names::Names;
 use super::phrases::PhraseSet;
+pub use crate::document::SpeakerLine;
 use crate::ontology::Lexicon;
 use crate::text;
-
-/// A speaker as the speaker line gives them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpeakerLine {
-    /// The person's name.
-    pub name: String,
-    /// The job title, when the line gives one.
-    pub role: Option<String>,
-    /// The organization's name, when the line gives one.
-    pub organization: Option<String>,
-}
 
 /// The word lists speaker-line parsing needs, compiled once.
 pub struct SpeakerRules {

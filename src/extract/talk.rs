@@ -225,14 +225,18 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
     }
     let mut used = Vec::new();
     let mut after_marker = false;
-    for (i, line) in talk.lines.iter().enumerate().take(7).skip(usize::from(unit)) {
+    for (i, line) in talk.lines.iter().enumerate().take(crate::document::SPEAKER_WINDOW).skip(usize::from(unit)) {
         if matches!(line.kind, LineKind::Heading { .. }) {
             break;
         }
         let text = doc.slice(&line.span);
-        let parsed = if after_marker { ex.speakers.parse_under_marker(text) } else { ex.speakers.parse(text) };
+        // The document stage classified the line; only under a lone marker is it read more leniently.
+        let parsed = match after_marker {
+            true => ex.speakers.parse_under_marker(text).filter(|s| ex.are_people(s)),
+            false => talk.speaker_lines.get(&line.number).cloned(),
+        };
         after_marker = false;
-        match parsed.filter(|s| ex.are_people(s)) {
+        match parsed {
             Some(parsed) => {
                 facts.speakers.extend(to_speakers(ex, parsed, line.number));
                 used.push(i);
