@@ -14,6 +14,26 @@ pub struct MarkdownOutline {
     pub lines: Vec<Line>,
     /// Byte range of the YAML front matter, when the file has one.
     pub front_matter: Option<Range<usize>>,
+    /// Every table (GitHub-flavoured Markdown), with the plain text of its cells.
+    pub tables: Vec<Table>,
+}
+
+/// A Markdown table: its header cells and its body rows.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// The header cells' plain text ("Time", "Talk", "Speaker").
+    pub header: Vec<String>,
+    /// The body rows.
+    pub rows: Vec<TableRow>,
+}
+
+/// One body row of a table.
+#[derive(Debug, Clone, Default)]
+pub struct TableRow {
+    /// 1-based line number of the row.
+    pub line: usize,
+    /// Each cell's plain text, markup removed.
+    pub cells: Vec<String>,
 }
 
 fn options() -> Options {
@@ -30,8 +50,37 @@ pub fn outline(text: &str) -> MarkdownOutline {
     let mut skipped: Vec<Range<usize>> = Vec::new();
     let mut heading: Option<(u8, Range<usize>, String)> = None;
     let mut in_metadata = false;
+    let mut table: Option<Table> = None;
+    let mut row: Option<TableRow> = None;
+    let mut cell: Option<String> = None;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match event {
+            Event::Start(Tag::Table(_)) => table = Some(Table::default()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                row = Some(TableRow { line: line_of(&starts, range.start), cells: Vec::new() });
+            }
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                if let (Some(r), Some(c)) = (row.as_mut(), cell.take()) {
+                    r.cells.push(c.split_whitespace().collect::<Vec<_>>().join(" "));
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                    t.header = r.cells;
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
+                    t.rows.push(r);
+                }
+            }
+            Event::End(TagEnd::Table) => out.tables.extend(table.take()),
+            Event::Text(t) | Event::Code(t) if cell.is_some() => {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(&t);
+                }
+            }
             Event::Start(Tag::Heading { level, .. }) => heading = Some((level as u8, range, String::new())),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, range, plain)) = heading.take() {

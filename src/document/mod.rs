@@ -13,7 +13,7 @@ mod segment;
 use std::ops::Range;
 
 pub use front_matter::{FrontMatter, FrontTalk, KeyFields};
-pub use markdown::{MarkdownOutline, columns, outline, plain_zone};
+pub use markdown::{MarkdownOutline, Table, TableRow, columns, outline, plain_zone};
 pub use segment::{SPEAKER_WINDOW, Structure, TalkRules};
 
 /// A notes file as read from disk: its display path and its text.

@@ -41,6 +41,8 @@ pub enum Structure {
     Headings(u8),
     /// List items of one depth (0 for top-level items).
     ListItems(u8),
+    /// Rows of tables ("| 18:00 | Title | Name, Company |").
+    TableRows,
     /// Prose paragraphs that name their speaker.
     Paragraphs,
     /// The whole file is one talk.
@@ -141,6 +143,7 @@ fn segment_with(
             unit_talks(text, lines, structure, &heads, |j, head| ends_list_item(text, lines, head, j, depth))
         }
         Structure::Paragraphs => unit_talks(text, lines, structure, &chosen.heads, |_, _| false),
+        Structure::TableRows => table_talks(text, outline, rules),
     };
     let mut talks = talks;
     let opening_title = opening_title(outline, &chosen, &mut talks);
@@ -187,6 +190,9 @@ fn choose(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Candi
         .collect();
     for depth in depths.into_iter().take(4) {
         candidates.push(list_candidate(text, &outline.lines, depth, rules));
+    }
+    if !outline.tables.is_empty() {
+        candidates.push(table_candidate(outline, rules));
     }
     let prose = paragraph_heads(text, outline, rules);
     candidates.push(Candidate {
@@ -392,6 +398,79 @@ fn heading_talks(outline: &MarkdownOutline, level: u8, rules: &dyn TalkRules) ->
     talks
 }
 
+/// The rows of every table as units: each with a speaker when a cell names one.
+fn table_candidate(outline: &MarkdownOutline, rules: &dyn TalkRules) -> Candidate {
+    let rows: Vec<(usize, bool)> = outline
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().map(move |r| (t, r)))
+        .filter_map(|(t, r)| {
+            let index = outline.lines.iter().position(|l| l.number == r.line)?;
+            Some((index, row_head(t, r, rules).1))
+        })
+        .collect();
+    Candidate {
+        structure: Structure::TableRows,
+        heads: rows.iter().map(|(i, _)| *i).collect(),
+        with_speaker: rows.iter().map(|(_, s)| *s).collect(),
+    }
+}
+
+/// A row's head as one line, "Title — Speaker, Role, Company", from the cells the header names (by the
+/// front-matter key words: "Talk", "Speaker", "Company") or, without such a header, from the cell that
+/// names a person and the longest other cell; and whether it names a speaker.
+fn row_head(table: &super::Table, row: &super::TableRow, rules: &dyn TalkRules) -> (String, bool) {
+    let column = |field: &str| table.header.iter().position(|h| rules.field_of(h) == Some(field));
+    let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).filter(|c| !c.is_empty());
+    let speaker_at = column("speaker").or_else(|| row.cells.iter().position(|c| rules.is_speaker_line(c)));
+    let (role_at, org_at) = (column("role"), column("organization"));
+    let title_at = column("title").or_else(|| {
+        let others = (0..row.cells.len()).filter(|&i| ![speaker_at, role_at, org_at].contains(&Some(i)));
+        let wordy = others.filter(|&i| row.cells[i].chars().filter(|c| c.is_alphabetic()).count() >= 3);
+        wordy.max_by_key(|&i| row.cells[i].chars().count())
+    });
+    let speaker: Vec<&String> = [speaker_at, role_at, org_at].into_iter().filter_map(&cell).collect();
+    let speaker = speaker.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+    let title = cell(title_at).cloned().unwrap_or_default();
+    let head = match (title.is_empty(), speaker.is_empty()) {
+        (false, false) => format!("{title} — {speaker}"),
+        (true, _) => speaker.clone(),
+        (false, true) => title,
+    };
+    let named = !speaker.is_empty() && (rules.is_speaker_line(&speaker) || rules.heading_has_speaker(&head));
+    (head, named)
+}
+
+/// One talk per table row: its head is the row read as "Title — Speaker, Company", its only line the row.
+fn table_talks(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Vec<Talk> {
+    let mut talks = Vec::new();
+    for table in &outline.tables {
+        let heads: Vec<(String, bool)> = table.rows.iter().map(|r| row_head(table, r, rules)).collect();
+        let any_speaker = heads.iter().any(|(_, named)| *named);
+        for (row, (head, named)) in table.rows.iter().zip(heads) {
+            let Some(line) = outline.lines.iter().find(|l| l.number == row.line) else { continue };
+            // In a programme that names speakers, a row without one and without a link ("Перерыв",
+            // "Lunch") is not a talk.
+            let raw = &text[line.span.clone()];
+            if any_speaker && !named && !raw.contains("](") && !raw.contains("://") {
+                continue;
+            }
+            let heading = Heading { level: 0, text: head, line: line.number, span: line.span.clone() };
+            let mut talk = Talk {
+                unit: Structure::TableRows,
+                heading: Some(heading),
+                line: line.number,
+                lines: Vec::new(),
+                sections: Vec::new(),
+                speaker_lines: Default::default(),
+            };
+            push_line(Some(&mut talk), line);
+            talks.push(talk);
+        }
+    }
+    talks
+}
+
 /// Talks opened at the head lines; each runs until `ends` says a line is past it (or the next head).
 /// The head's title zone becomes the talk's heading (level 0: not a Markdown heading).
 fn unit_talks(
@@ -522,6 +601,16 @@ mod tests {
         let names: Vec<Vec<(usize, String)>> =
             talks.iter().map(|t| t.speaker_lines.iter().map(|(n, s)| (*n, s[0].name.clone())).collect()).collect();
         assert_eq!(names, vec![vec![(3, "Ann Lee".to_string())], vec![(6, "Bo Kim".to_string())]]);
+    }
+
+    #[test]
+    fn table_rows_that_name_speakers_are_talks() {
+        let text = "# Day\n\n| When | What | Who |\n|---|---|---|\n| 10:00 | Intro to X | Speaker Ann Lee |\n\
+                    | 10:30 | Lunch | |\n| 11:00 | Deep dive | Speaker Bo Kim |\n";
+        let (title, talks, structure) = segmented(text);
+        assert_eq!(structure, Structure::TableRows);
+        assert_eq!(title.as_deref(), Some("Day"));
+        assert_eq!(talks, vec!["Intro to X — Speaker Ann Lee".to_string(), "Deep dive — Speaker Bo Kim".into()]);
     }
 
     #[test]
