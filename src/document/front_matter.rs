@@ -1,6 +1,7 @@
-//! YAML front matter: the event's name and date, and talk lists given as YAML (title, speaker,
-//! company/work, position/role — key names come from `ontology/lexicon.ttl`, any case, Russian or
-//! English). Anything malformed is ignored field by field, never fatal.
+//! Front matter, YAML (`---`) or TOML (`+++`): the event's name and date, and talk lists (title,
+//! speaker, company/work, position/role — key names come from `ontology/lexicon.ttl`, any case, Russian
+//! or English) wherever they sit: a list of entries that name a title or a speaker is a talk list at any
+//! nesting ("program: morning: - session: …"). Anything malformed is ignored field by field, never fatal.
 
 use yaml_rust2::{Yaml, YamlLoader};
 
@@ -41,12 +42,64 @@ pub fn parse(yaml: &str, keys: &dyn KeyFields) -> Option<FrontMatter> {
             Some("event") => fm.event = scalar(v),
             Some("date") => fm.date = scalar(v),
             Some("title") => title = scalar(v),
-            Some("talks") => fm.talks = talks(v, keys),
-            _ => {}
+            // The page's own authors or speakers are people, not a talk list.
+            Some("speaker" | "organization" | "role") => {}
+            _ => find_talks(v, keys, 0, &mut fm.talks),
         }
     }
     fm.event = fm.event.or(title);
     Some(fm)
+}
+
+/// Reads TOML front matter (without the `+++` fences) as the same tree YAML gives.
+pub fn parse_toml(source: &str, keys: &dyn KeyFields) -> Option<FrontMatter> {
+    let table: toml::Table = source.parse().ok()?;
+    let yaml = yaml_of_toml(&toml::Value::Table(table));
+    let mut out = String::new();
+    yaml_rust2::YamlEmitter::new(&mut out).dump(&yaml).ok()?;
+    parse(&out, keys)
+}
+
+fn yaml_of_toml(v: &toml::Value) -> Yaml {
+    match v {
+        toml::Value::String(s) => Yaml::String(s.clone()),
+        toml::Value::Integer(i) => Yaml::Integer(*i),
+        toml::Value::Float(f) => Yaml::Real(f.to_string()),
+        toml::Value::Boolean(b) => Yaml::Boolean(*b),
+        toml::Value::Datetime(d) => Yaml::String(d.to_string()),
+        toml::Value::Array(items) => Yaml::Array(items.iter().map(yaml_of_toml).collect()),
+        toml::Value::Table(t) => {
+            Yaml::Hash(t.iter().map(|(k, v)| (Yaml::String(k.clone()), yaml_of_toml(v))).collect())
+        }
+    }
+}
+
+/// How deep talk lists are looked for: programmes nest by day, track and hall, not deeper.
+const MAX_NESTING: usize = 8;
+
+/// Collects the talks of every list of entries naming a title or a speaker, anywhere below `v`; each
+/// node is visited once.
+fn find_talks(v: &Yaml, keys: &dyn KeyFields, depth: usize, out: &mut Vec<FrontTalk>) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    match v {
+        Yaml::Array(items) => {
+            let found: Vec<FrontTalk> = items.iter().filter_map(|item| talk(item, keys)).collect();
+            if found.is_empty() {
+                items.iter().for_each(|i| find_talks(i, keys, depth + 1, out));
+            } else {
+                out.extend(found);
+            }
+        }
+        Yaml::Hash(map) => map
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(k.as_str().and_then(|k| keys.field_of(k)), Some("speaker" | "organization" | "role"))
+            })
+            .for_each(|(_, v)| find_talks(v, keys, depth + 1, out)),
+        _ => {}
+    }
 }
 
 fn scalar(v: &Yaml) -> Option<String> {
@@ -58,11 +111,6 @@ fn scalar(v: &Yaml) -> Option<String> {
     };
     let s = s.trim().to_string();
     (!s.is_empty()).then_some(s)
-}
-
-fn talks(v: &Yaml, keys: &dyn KeyFields) -> Vec<FrontTalk> {
-    let Yaml::Array(items) = v else { return Vec::new() };
-    items.iter().filter_map(|item| talk(item, keys)).collect()
 }
 
 fn talk(item: &Yaml, keys: &dyn KeyFields) -> Option<FrontTalk> {
@@ -134,6 +182,23 @@ mod tests {
             fm.talks[0].speakers,
             vec![("Иван Петров".to_string(), Some("SRE".to_string()), Some("Авито".to_string()))]
         );
+    }
+
+    #[test]
+    fn talk_lists_are_found_at_any_nesting() {
+        let yaml =
+            "event: Day\nprogram:\n  morning:\n    - title: A\n      speaker: Ann Lee\n  evening:\n    - title: B\n";
+        let fm = parse(yaml, &Keys).unwrap();
+        let titles: Vec<_> = fm.talks.iter().map(|t| t.title.clone().unwrap()).collect();
+        assert_eq!(titles, vec!["A", "B"]);
+    }
+
+    #[test]
+    fn toml_front_matter_reads_like_yaml() {
+        let toml = "event = \"Infra\"\n[[talks]]\ntitle = \"Vault\"\nspeaker = \"Nora Klein\"\ncompany = \"Adyen\"\n";
+        let fm = parse_toml(toml, &Keys).unwrap();
+        assert_eq!(fm.event.as_deref(), Some("Infra"));
+        assert_eq!(fm.talks[0].speakers, vec![("Nora Klein".to_string(), None, Some("Adyen".to_string()))]);
     }
 
     #[test]

@@ -132,8 +132,12 @@ pub fn parse(source: SourceFile, rules: &dyn TalkRules) -> NoteDocument {
     let (title, talks, structure) = segment::segment(&source.text, &outline, rules);
     let front_matter = outline.front_matter.as_ref().and_then(|r| {
         let block = &source.text[r.clone()];
-        let inner: Vec<&str> = block.lines().filter(|l| !matches!(l.trim(), "---" | "...")).collect();
-        front_matter::parse(&inner.join("\n"), rules)
+        let toml = block.trim_start().starts_with("+++");
+        let inner: Vec<&str> = block.lines().filter(|l| !matches!(l.trim(), "---" | "..." | "+++")).collect();
+        match toml {
+            true => front_matter::parse_toml(&inner.join("\n"), rules),
+            false => front_matter::parse(&inner.join("\n"), rules),
+        }
     });
     NoteDocument { path: source.path, text: source.text, title, talks, structure, front_matter }
 }

@@ -141,11 +141,19 @@ impl Extractor {
     fn front_matter_speakers(&self, ft: &crate::document::FrontTalk) -> Vec<Speaker> {
         ft.speakers
             .iter()
+            .flat_map(|(name, role, org)| {
+                // "speaker: Nora Klein, Adyen" gives the company inside the value.
+                let parsed = org.is_none() && role.is_none();
+                match self.speakers.parse(name).filter(|s| parsed && s.len() == 1 && self.are_people(s)) {
+                    Some(found) => found.into_iter().map(|s| (s.name, s.role, s.organization)).collect(),
+                    None => vec![(name.clone(), role.clone(), org.clone())],
+                }
+            })
             .map(|(name, role, org)| Speaker {
-                name: name.clone(),
-                role: role.clone(),
                 organization: org.as_deref().map(|o| self.organizations.resolve(o, &self.ontology, &self.dictionary)),
                 organization_as_written: org.clone(),
+                name,
+                role,
                 line: 1,
             })
             .collect()
