@@ -252,7 +252,7 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
     let Some(heading) = &talk.heading else { return used };
     if facts.speakers.is_empty() {
         let whole = ex.speakers.parse(&heading.text).filter(|s| ex.are_people(s));
-        if let Some(parsed) = whole {
+        if let Some(parsed) = whole.filter(|s| !titled_after_dash(ex, &heading.text, s)) {
             // The head is only a speaker line ("Name, Role, Company"): the talk has no title.
             facts.speakers = to_speakers(ex, parsed, heading.line);
             facts.title = None;
@@ -274,6 +274,21 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
         facts.speakers = to_speakers(ex, vec![parsed], line.number);
     }
     used
+}
+
+/// "Барух Садогурский и Тагир Валеев — Java Puzzlers NG S04": a head whose only other part follows a
+/// dash (no role, no comma after it) and is no company the vocabulary knows reads as speakers and a
+/// title, not as a speaker line ("Name - Role, Company" stays one).
+fn titled_after_dash(ex: &Extractor, head: &str, parsed: &[super::speakers::SpeakerLine]) -> bool {
+    let Some(org) = parsed.iter().find_map(|s| s.organization.as_deref()) else { return false };
+    if parsed.iter().any(|s| s.role.is_some()) {
+        return false;
+    }
+    let after_dash = [" — ", " – ", " - "]
+        .iter()
+        .any(|d| head.find(d).is_some_and(|i| head[i..].contains(org) && !head[i..].contains(',')));
+    let known = ex.organizations.knows(org) || ex.dictionary.scan(org).iter().any(|h| h.kind == Kind::Organization);
+    after_dash && !known && ex.speakers.split_title_speaker(head).is_some()
 }
 
 /// A title that only names an event ("Highload++ 2017": a year among at most four words) gives way to
@@ -329,7 +344,10 @@ fn head_org(ex: &Extractor, title: &str) -> Option<(OrgRef, String, Option<Strin
         let tail = title[at + sep.len()..].trim().trim_end_matches(['.', ')']);
         if is_org_name(ex, tail) {
             let org = ex.organizations.resolve(tail, &ex.ontology, &ex.dictionary);
-            return Some((org, tail.to_string(), Some(title[..at].trim().to_string())));
+            // "Keynote by Confluent" is the keynote; "PYMK from linkedin" keeps its place in the title.
+            let placed = ex.ontology.lexicon.affiliation_markers.iter().any(|m| m == sep.trim());
+            let short = (!placed).then(|| title[..at].trim().to_string());
+            return Some((org, tail.to_string(), short));
         }
     }
     let hits = ex.dictionary.scan(title);
@@ -708,6 +726,23 @@ mod tests {
     fn a_heading_title_is_a_line_of_its_talk() {
         let found = talks("## Preemption in Nomad\nJane Roe, Staff Engineer, Acme\n- bin packing first\n");
         assert!(found[0].technologies.keys().any(|t| t.ends_with("/nomad")), "{:?}", found[0].technologies);
+    }
+
+    #[test]
+    fn names_then_a_dash_and_an_unknown_name_are_speakers_and_a_title() {
+        let text = "# Conf\n\n* [Барух Садогурский и Тагир Валеев — Java Puzzlers NG S04](https://youtu.be/a) - хорошо\n\
+                    * [Иван Петров — Kafka в проде](https://youtu.be/b) - ок\n";
+        let found = talks(text);
+        assert_eq!(found[0].title.as_deref(), Some("Java Puzzlers NG S04"));
+        assert_eq!(found[0].speakers.len(), 2);
+        assert!(found[0].speakers.iter().all(|s| s.organization.is_none()));
+    }
+
+    #[test]
+    fn academic_titles_are_roles() {
+        let found = talks("## Benjamin Reed, Assistant Professor, San Jose State University\nlessons on scale\n");
+        let s = &found[0].speakers;
+        assert_eq!((s.len(), s[0].role.as_deref()), (1, Some("Assistant Professor")));
     }
 
     #[test]
