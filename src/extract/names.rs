@@ -137,8 +137,20 @@ mod tests {
     #[test]
     fn first_names_in_both_languages_and_any_case() {
         let n = names();
-        for w in ["Иван", "Ивану", "Анной", "Дмитрия", "Алексеем", "Наталье", "Jane", "Robert", "Olga"]
-        {
+        for w in [
+            "Иван",
+            "Ивану",
+            "Анной",
+            "Дмитрия",
+            "Алексеем",
+            "Наталье",
+            "Jane",
+            "Robert",
+            "Olga",
+            "Priya",
+            "Venkat",
+            "Olena",
+        ] {
             assert!(n.is_first_name(w), "{w}");
         }
         for w in ["Kubernetes", "Кафка", "Постгрес", "Yandex", "Привет"] {
