@@ -156,6 +156,8 @@ pub struct Lexicon {
     pub org_head_words: Vec<String>,
     /// Words that join two names on a speaker line ("и", "and", "&").
     pub name_conjunctions: Vec<String>,
+    /// How Russian surnames end in the nominative ("ов", "ский", "енко").
+    pub surname_endings: Vec<String>,
     /// Words after which a head names its speakers ("by", "от").
     pub title_speaker_markers: Vec<String>,
     /// Words that join a speaker's name to a title ("with").
@@ -364,6 +366,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         org_markers: words("OrgMarker"),
         org_head_words: words("OrgHeadWord"),
         name_conjunctions: words("NameConjunction"),
+        surname_endings: words("SurnameEnding"),
         title_speaker_markers: words("TitleSpeakerMarker"),
         title_speaker_joiners: words("TitleSpeakerJoiner"),
         head_org_markers: words("HeadOrgMarker"),

@@ -17,6 +17,8 @@ pub struct Names {
     latin: HashSet<String>,
     /// (form ending, lemma ending) pairs of Russian first names, longest form ending first.
     endings: Vec<(String, String)>,
+    /// Nominative endings of Russian surnames.
+    surname_endings: Vec<String>,
 }
 
 impl Names {
@@ -37,7 +39,20 @@ impl Names {
         }
         let mut endings = lexicon.name_endings.clone();
         endings.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.cmp(b)));
-        Names { cyrillic, latin, endings }
+        let surname_endings = lexicon.surname_endings.clone();
+        Names { cyrillic, latin, endings, surname_endings }
+    }
+
+    /// True when a capitalised Cyrillic word ends like a Russian surname ("Турецкий", "Петрова"), not
+    /// being a known first name (Марина ends in "ина" too).
+    pub fn is_russian_surname(&self, word: &str) -> bool {
+        let w = word.trim_matches(|c: char| !c.is_alphabetic());
+        let lower = w.to_lowercase();
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().count() >= 4
+            && w.chars().all(is_cyrillic)
+            && !self.cyrillic.contains(&lower)
+            && self.surname_endings.iter().any(|e| lower.ends_with(e.as_str()))
     }
 
     /// True when a word (as written, any case form) is a known first name.
@@ -155,6 +170,17 @@ mod tests {
         }
         for w in ["Kubernetes", "Кафка", "Постгрес", "Yandex", "Привет"] {
             assert!(!n.is_first_name(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn russian_surnames_by_their_endings() {
+        let n = names();
+        for w in ["Турецкий", "Петрова", "Шевченко", "Иванов"] {
+            assert!(n.is_russian_surname(w), "{w}");
+        }
+        for w in ["Марина", "турецкий", "Кафка", "Docker", "Ин"] {
+            assert!(!n.is_russian_surname(w), "{w}");
         }
     }
 

@@ -304,7 +304,10 @@ impl SpeakerRules {
 
     /// A personal name by shape whose words include a known first name ("Анной Ивановой", "Dmitry Vyukov").
     pub fn is_person(&self, text: &str) -> bool {
-        self.is_name(text.trim()) && text.split_whitespace().any(|w| self.names.is_first_name(w))
+        let words: Vec<&str> = text.split_whitespace().collect();
+        // "Турецкий Ант": a Russian surname beside a short or unknown first name.
+        let surname = words.len() == 2 && words.iter().any(|w| self.names.is_russian_surname(w));
+        self.is_name(text.trim()) && (surname || words.iter().any(|w| self.names.is_first_name(w)))
     }
 
     /// "Marta Paes from Materialize", "Иван Петров из Яндекса", "Jane Roe @ Acme": one speaker and the
