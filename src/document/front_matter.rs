@@ -34,10 +34,15 @@ pub trait KeyFields {
 /// Reads front matter text (without the `---` fences); None when it is not a YAML mapping.
 pub fn parse(yaml: &str, keys: &dyn KeyFields) -> Option<FrontMatter> {
     let docs = YamlLoader::load_from_str(yaml).ok()?;
-    let Yaml::Hash(map) = docs.into_iter().next()? else { return None };
+    from_tree(&docs.into_iter().next()?, keys)
+}
+
+/// What a front matter tree (YAML's, or TOML's turned into one) says; None when it is not a mapping.
+fn from_tree(tree: &Yaml, keys: &dyn KeyFields) -> Option<FrontMatter> {
+    let Yaml::Hash(map) = tree else { return None };
     let mut fm = FrontMatter::default();
     let mut title = None;
-    for (k, v) in &map {
+    for (k, v) in map {
         match k.as_str().and_then(|k| keys.field_of(k)) {
             Some("event") => fm.event = scalar(v),
             Some("date") => fm.date = scalar(v),
@@ -54,10 +59,7 @@ pub fn parse(yaml: &str, keys: &dyn KeyFields) -> Option<FrontMatter> {
 /// Reads TOML front matter (without the `+++` fences) as the same tree YAML gives.
 pub fn parse_toml(source: &str, keys: &dyn KeyFields) -> Option<FrontMatter> {
     let table: toml::Table = source.parse().ok()?;
-    let yaml = yaml_of_toml(&toml::Value::Table(table));
-    let mut out = String::new();
-    yaml_rust2::YamlEmitter::new(&mut out).dump(&yaml).ok()?;
-    parse(&out, keys)
+    from_tree(&yaml_of_toml(&toml::Value::Table(table)), keys)
 }
 
 fn yaml_of_toml(v: &toml::Value) -> Yaml {

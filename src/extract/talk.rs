@@ -161,16 +161,12 @@ fn story_org(
     }
     let speaker_lines: Vec<usize> = facts.speakers.iter().map(|s| s.line).collect();
     // A company defined further down ("UPMC - Univ of Pittsburgh …") was already named on the lines above.
+    let folded: Vec<(usize, String)> = texts.iter().map(|(n, t)| (*n, super::dictionary::fold_same_len(t))).collect();
     let body_lines = |org: &OrgRef, mentions: &[Mention]| {
         let mut lines: Vec<usize> = mentions.iter().map(|m| m.line).collect();
         for (alias, _) in aliases.iter().filter(|(_, o)| o == org) {
             let needle = super::dictionary::fold_same_len(alias);
-            lines.extend(
-                texts
-                    .iter()
-                    .filter(|(_, t)| contains_word(&super::dictionary::fold_same_len(t), &needle))
-                    .map(|(n, _)| *n),
-            );
+            lines.extend(folded.iter().filter(|(_, t)| contains_word(t, &needle)).map(|(n, _)| *n));
         }
         lines.retain(|l| !speaker_lines.contains(l));
         lines.sort_unstable();
