@@ -118,6 +118,9 @@ pub enum CueKind {
     Transition,
     /// Ends a cue's reach inside a sentence ("но", "but").
     Break,
+    /// Names the technologies after it as examples or points of comparison, not as the stack
+    /// ("such as", "compared to", "например"): they get no default stance.
+    Example,
 }
 
 /// One cue phrase and what it signals.
@@ -168,6 +171,8 @@ pub struct Lexicon {
     pub articles: Vec<String>,
     /// Parts of links to recordings and slides ("youtu.be/", ".pdf)").
     pub recording_hosts: Vec<String>,
+    /// First-person singular words: the note-taker speaking, not a company ("I", "мне").
+    pub author_pronouns: Vec<String>,
     /// YAML front matter keys: (field, key), e.g. ("organization", "company").
     pub front_matter_keys: Vec<(String, String)>,
     /// First names, lower case, by language ("ru", "en"): `ontology/names.ttl`.
@@ -333,6 +338,7 @@ fn cues(subjects: &BTreeMap<String, Properties>) -> Vec<Cue> {
         ("TargetMarker", CueKind::Target),
         ("TransitionSymbol", CueKind::Transition),
         ("ClauseBreak", CueKind::Break),
+        ("ExampleCue", CueKind::Example),
     ];
     for (class, kind) in fixed {
         for (_, props) in subjects_of_type(subjects, &TG.iri(class)) {
@@ -372,6 +378,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         head_org_markers: words("HeadOrgMarker"),
         articles: words("Article"),
         recording_hosts: words("RecordingHost"),
+        author_pronouns: words("AuthorPronoun"),
         first_names: subjects_of_type(subjects, &TG.iri("FirstNameList"))
             .map(|(_, p)| {
                 let language = literals(p, &TG.iri("language")).into_iter().next().unwrap_or_default();

@@ -12,6 +12,8 @@ pub struct Token {
     pub span: Range<usize>,
     /// Snowball stem of the normalised word.
     pub stem: String,
+    /// Length of the word in characters.
+    pub chars: usize,
 }
 
 /// Splits text into stemmed tokens, spans relative to `text` shifted by `offset`.
@@ -20,25 +22,35 @@ pub fn tokens(text: &str, offset: usize) -> Vec<Token> {
         .into_iter()
         .map(|w| Token {
             stem: text::stem(&text::normalize(&text[w.span.clone()])),
+            chars: text[w.span.clone()].chars().count(),
             span: w.span.start + offset..w.span.end + offset,
         })
         .collect()
 }
 
+/// One word of a phrase: its stem and its length in characters.
+type PhraseWord = (String, usize);
+
 /// A set of phrases, each with a payload, matched on stems.
 #[derive(Debug, Clone)]
 pub struct PhraseSet<T> {
-    by_first: HashMap<String, Vec<(Vec<String>, T)>>,
+    /// Phrases by the stem of their first word: each word's stem and length in characters.
+    by_first: HashMap<String, Vec<(Vec<PhraseWord>, T)>>,
 }
 
 impl<T: Clone> PhraseSet<T> {
     /// Compiles phrases; longer phrases are tried first.
     pub fn new(phrases: impl IntoIterator<Item = (String, T)>) -> Self {
-        let mut by_first: HashMap<String, Vec<(Vec<String>, T)>> = HashMap::default();
+        let mut by_first: HashMap<String, Vec<(Vec<PhraseWord>, T)>> = HashMap::default();
         for (phrase, payload) in phrases {
-            let stems = text::stems(&phrase);
-            if let Some(first) = stems.first() {
-                by_first.entry(first.clone()).or_default().push((stems, payload));
+            let toks = tokens(&phrase, 0);
+            let words: Vec<PhraseWord> = if toks.is_empty() {
+                text::stems(&phrase).into_iter().map(|s| (s, 0)).collect()
+            } else {
+                toks.into_iter().map(|t| (t.stem, t.chars)).collect()
+            };
+            if let Some((first, _)) = words.first() {
+                by_first.entry(first.clone()).or_default().push((words, payload));
             }
         }
         for list in by_first.values_mut() {
@@ -47,13 +59,16 @@ impl<T: Clone> PhraseSet<T> {
         PhraseSet { by_first }
     }
 
-    /// The longest phrase starting at token `i`: its length in tokens and payload.
+    /// The longest phrase starting at token `i`: its length in tokens and payload. A word matches a
+    /// phrase word of the same stem that is at most one character longer: an inflection, not a shorter
+    /// word the stemmer folds in ("Custom" is not "customer").
     pub fn match_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T)> {
         let candidates = self.by_first.get(&tokens.get(i)?.stem)?;
         candidates
             .iter()
             .find(|(stems, _)| {
-                tokens.len() >= i + stems.len() && stems.iter().zip(&tokens[i..]).all(|(s, t)| *s == t.stem)
+                tokens.len() >= i + stems.len()
+                    && stems.iter().zip(&tokens[i..]).all(|((s, chars), t)| *s == t.stem && t.chars + 1 >= *chars)
             })
             .map(|(stems, payload)| (stems.len(), payload))
     }
@@ -112,6 +127,15 @@ mod tests {
     fn inflected_forms_match() {
         let toks = tokens("Перешла на stolon", 0);
         assert_eq!(set().find_all(&toks), vec![(0..2, 3)]);
+    }
+
+    #[test]
+    fn a_shorter_word_of_the_same_stem_is_not_the_phrase() {
+        let markers = PhraseSet::new([("customer".to_string(), ()), ("клиенты".to_string(), ())]);
+        assert!(markers.is_whole("customers"));
+        assert!(markers.is_whole("Customer"));
+        assert!(!markers.is_whole("Custom"));
+        assert!(markers.is_whole("клиентам"));
     }
 
     #[test]

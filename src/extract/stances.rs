@@ -30,6 +30,9 @@ pub struct SentenceStances {
     pub assigned: Vec<Option<Stance>>,
     /// A stance cue of the sentence that governed no technology (for the caller to resolve).
     pub unattached: Option<Stance>,
+    /// For each technology span given, true when an example cue governs it ("such as X"): named for
+    /// comparison, it takes no default stance.
+    pub example: Vec<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +50,7 @@ impl CueRules {
             PhraseSet::new(cues.iter().filter(|c| pred(c.kind)).map(|c| (c.phrase.clone(), c.kind)))
         };
         CueRules {
-            cues: of(|k| matches!(k, CueKind::Stance(_) | CueKind::Migration)),
+            cues: of(|k| matches!(k, CueKind::Stance(_) | CueKind::Migration | CueKind::Example)),
             markers: of(|k| matches!(k, CueKind::Source | CueKind::Target)),
             breaks: cues
                 .iter()
@@ -74,7 +77,11 @@ impl CueRules {
 
     /// `analyse` with the sentence's tokens already made (spans relative to `sentence`).
     pub fn analyse_tokens(&self, sentence: &str, toks: &[Token], mentions: &[Range<usize>]) -> SentenceStances {
-        let mut out = SentenceStances { assigned: vec![None; mentions.len()], unattached: None };
+        let mut out = SentenceStances {
+            assigned: vec![None; mentions.len()],
+            unattached: None,
+            example: vec![false; mentions.len()],
+        };
         let mut carry: Option<(CueKind, bool)> = None;
         let mut previous: Vec<usize> = Vec::new();
         for (segment, hard) in segments(sentence, toks, &self.breaks) {
@@ -127,6 +134,10 @@ impl CueRules {
                     if planned && matches!(kind, CueKind::Migration | CueKind::Stance(Stance::Adopted | Stance::Uses)) {
                         continue;
                     }
+                    // "we use tools such as X": the examples are what the stance names.
+                    if kind == CueKind::Example && active.is_some() && governed == 0 {
+                        continue;
+                    }
                     active = Some((kind, is_source));
                     source = is_source;
                     governed = 0;
@@ -139,6 +150,10 @@ impl CueRules {
                 }
                 Item::Mention(i) if arrow => out.assigned[i] = Some(Stance::Adopted),
                 Item::Mention(i) => match active {
+                    Some((CueKind::Example, _)) => {
+                        out.example[i] = true;
+                        governed += 1;
+                    }
                     Some((kind, _)) => {
                         out.assigned[i] = stance_of(kind, source);
                         governed += 1;
@@ -320,6 +335,35 @@ mod tests {
     #[test]
     fn cue_after_its_technology() {
         assert_eq!(stances("rabbitmq выбрали", &["rabbitmq"]), vec![Some(Adopted)]);
+    }
+
+    /// Which technologies an example cue governs.
+    fn examples(sentence: &str, techs: &[&str]) -> Vec<bool> {
+        let rules = CueRules::new(&Ontology::builtin().unwrap().cues);
+        let spans: Vec<Range<usize>> = techs
+            .iter()
+            .map(|t| {
+                let at = sentence.find(t).unwrap();
+                at..at + t.len()
+            })
+            .collect();
+        rules.analyse(sentence, &spans).example
+    }
+
+    #[test]
+    fn examples_and_comparisons_take_no_stance() {
+        let s = "Conveyor is our deploy tool, compared to Jenkins and Spinnaker";
+        assert_eq!(stances(s, &["Conveyor", "Jenkins", "Spinnaker"]), vec![None, None, None]);
+        assert_eq!(examples(s, &["Conveyor", "Jenkins", "Spinnaker"]), vec![false, true, true]);
+        let s = "написали свою очередь, аналог Kafka";
+        assert_eq!(examples(s, &["Kafka"]), vec![true]);
+    }
+
+    #[test]
+    fn a_stance_keeps_the_examples_it_names() {
+        let s = "we use tools such as Prometheus and Grafana";
+        assert_eq!(stances(s, &["Prometheus", "Grafana"]), vec![Some(Uses), Some(Uses)]);
+        assert_eq!(examples(s, &["Prometheus", "Grafana"]), vec![false, false]);
     }
 
     #[test]

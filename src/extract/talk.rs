@@ -126,10 +126,11 @@ pub fn extract_talk(
         if let Some(org) = ctx.org.clone() {
             let before = found.len();
             line_stances(ex, text, &toks, line.number, &techs, &org, &ctx, &mut found);
-            // A headline frames the talk ("Sharding MySQL Without Tears"): its stances come first but give
-            // way to any the body states.
+            // A headline names the talk's topic ("Preemption in Nomad"), not the company's stack: a plain
+            // mention there gives no stance, and a cued one comes first but gives way to any the body states.
             if index.is_none() {
-                found[before..].iter_mut().for_each(|f| f.explicit = false);
+                let headline = found.split_off(before);
+                found.extend(headline.into_iter().filter(|f| f.explicit).map(|f| StanceFact { explicit: false, ..f }));
             }
         }
     }
@@ -536,12 +537,17 @@ fn line_stances(
         let local: Vec<Range<usize>> =
             inside.iter().map(|(s, _)| s.start - sentence.start..s.end - sentence.start).collect();
         let evidence = text[sentence.clone()].to_string();
+        if speaks_for_author(ex, &evidence) {
+            last_named = inside.iter().map(|(_, iri)| iri.clone()).collect();
+            continue;
+        }
         let sentence_toks: Vec<super::phrases::Token> = toks
             .iter()
             .filter(|t| sentence.start <= t.span.start && t.span.end <= sentence.end)
             .map(|t| super::phrases::Token {
                 span: t.span.start - sentence.start..t.span.end - sentence.start,
                 stem: t.stem.clone(),
+                chars: t.chars,
             })
             .collect();
         let result = ex.cues.analyse_tokens(&text[sentence.clone()], &sentence_toks, &local);
@@ -572,7 +578,7 @@ fn line_stances(
         let push = |iri: &String, stance: Stance, explicit: bool, found: &mut Vec<StanceFact>| {
             push_for(teller, iri, stance, explicit, found)
         };
-        for ((span, iri), assigned) in inside.iter().zip(&result.assigned) {
+        for (((span, iri), assigned), example) in inside.iter().zip(&result.assigned).zip(&result.example) {
             match (assigned, ctx.inherited) {
                 (Some(s), _) => {
                     push(iri, *s, true, found);
@@ -587,7 +593,8 @@ fn line_stances(
                     }
                 }
                 (None, Some((s, _))) => push(iri, s, true, found),
-                (None, None) => push(iri, Stance::Uses, false, found),
+                (None, None) if !example => push(iri, Stance::Uses, false, found),
+                (None, None) => {}
             }
         }
         if inside.is_empty() {
@@ -598,6 +605,16 @@ fn line_stances(
             last_named = inside.iter().map(|(_, iri)| iri.clone()).collect();
         }
     }
+}
+
+/// True when the sentence has a first-person singular word ("I learned", "help me try Flink"): the
+/// note-taker's own story. "I" counts only as written, so "i.e." does not.
+fn speaks_for_author(ex: &Extractor, sentence: &str) -> bool {
+    let pronouns = &ex.ontology.lexicon.author_pronouns;
+    crate::text::words(sentence).iter().any(|w| {
+        let word = &sentence[w.span.clone()];
+        pronouns.iter().any(|p| p == word || (p.chars().any(char::is_lowercase) && *p == word.to_lowercase()))
+    })
 }
 
 /// How firmly a stance replaces an earlier one: a later stance wins unless it is weaker ("looked at
@@ -681,6 +698,18 @@ fn mask_urls(text: &str) -> String {
             from = end;
         }
     }
+    // A link's target is an address, whatever its form ("](flink-1.jpg)", "](../kafka/)"); an image
+    // ("![Flink](flink-1.jpg)") is a picture, its alt text unseen by a reader.
+    let mut from = 0;
+    while let Some(at) = out[from..].find("](").map(|i| from + i) {
+        let Some(end) = out[at + 2..].find(')').map(|i| at + 2 + i) else { break };
+        let start = match out[from..at].rfind("![").map(|i| from + i) {
+            Some(open) if !out[open..at].contains(']') => open,
+            _ => at + 2,
+        };
+        out.replace_range(start..end, &" ".repeat(end - start));
+        from = end;
+    }
     // Template tags of static-site generators ("{{< twitter user=… >}}", "{% include … %}") are markup.
     for (open, close) in [("{{", "}}"), ("{%", "%}")] {
         let mut from = 0;
@@ -725,6 +754,25 @@ mod tests {
     }
 
     #[test]
+    fn a_headline_mention_is_a_topic_not_a_stance() {
+        let found = talks(
+            "## Preemption in Nomad
+Jane Roe, Staff Engineer, Acme
+- bin packing first
+",
+        );
+        assert!(found[0].stances.is_empty(), "{:?}", found[0].stances);
+        let found = talks(
+            "## Why we moved to Nomad
+Jane Roe, Staff Engineer, Acme
+- bin packing first
+",
+        );
+        assert_eq!(found[0].stances.len(), 1);
+        assert_eq!(found[0].stances[0].stance, crate::ontology::Stance::Adopted);
+    }
+
+    #[test]
     fn names_then_a_dash_and_an_unknown_name_are_speakers_and_a_title() {
         let text = "# Conf\n\n* [Барух Садогурский и Тагир Валеев — Java Puzzlers NG S04](https://youtu.be/a) - хорошо\n\
                     * [Иван Петров — Kafka в проде](https://youtu.be/b) - ок\n";
@@ -757,6 +805,28 @@ mod tests {
         let m = mask_urls(t);
         assert_eq!(m.len(), t.len());
         assert!(!m.contains("twitter") && !m.contains("include") && m.contains("here"));
+    }
+
+    #[test]
+    fn link_targets_and_images_are_masked_keeping_length() {
+        let t = "![Flink](flink-1.jpg) see [the Kafka docs](../kafka/) — ok";
+        let m = mask_urls(t);
+        assert_eq!(m.len(), t.len());
+        assert!(!m.contains("Flink") && !m.contains("flink") && !m.contains("../kafka"), "{m}");
+        assert!(m.contains("[the Kafka docs]") && m.contains("— ok"), "{m}");
+    }
+
+    #[test]
+    fn the_note_takers_own_sentences_give_no_stance() {
+        let found = talks(
+            "## Streams at Acme
+Jane Roe, Staff Engineer, Acme
+- I want to try Pulsar at home
+- Acme runs on Kafka
+",
+        );
+        let techs: Vec<&str> = found[0].stances.iter().map(|s| s.technology.as_str()).collect();
+        assert!(techs.len() == 1 && techs[0].ends_with("/apache-kafka"), "{techs:?}");
     }
 
     #[test]
