@@ -173,6 +173,8 @@ pub struct Lexicon {
     pub recording_hosts: Vec<String>,
     /// First-person singular words: the note-taker speaking, not a company ("I", "мне").
     pub author_pronouns: Vec<String>,
+    /// Kinds of system ("storage", "прокси"): an unknown word defined as one is an in-house system.
+    pub system_nouns: Vec<String>,
     /// YAML front matter keys: (field, key), e.g. ("organization", "company").
     pub front_matter_keys: Vec<(String, String)>,
     /// First names, lower case, by language ("ru", "en"): `ontology/names.ttl`.
@@ -379,6 +381,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         articles: words("Article"),
         recording_hosts: words("RecordingHost"),
         author_pronouns: words("AuthorPronoun"),
+        system_nouns: words("SystemNoun"),
         first_names: subjects_of_type(subjects, &TG.iri("FirstNameList"))
             .map(|(_, p)| {
                 let language = literals(p, &TG.iri("language")).into_iter().next().unwrap_or_default();

@@ -13,10 +13,11 @@ mod organizations;
 mod phrases;
 mod speakers;
 mod stances;
+mod systems;
 mod talk;
 
 use crate::document::{KeyFields, NoteDocument, TalkRules};
-use crate::ontology::Ontology;
+use crate::ontology::{CueKind, Ontology};
 pub use dictionary::{Dictionary, Hit, Kind};
 pub use facts::{Candidate, Diagnostic, Extraction, Mention, OrgRef, Speaker, StanceFact, TalkFacts};
 use phrases::PhraseSet;
@@ -38,6 +39,7 @@ pub struct Extractor {
     organizations: organizations::OrgIndex,
     front_matter_keys: std::collections::HashMap<String, String>,
     candidates: candidates::CandidateRules,
+    systems: systems::SystemRules,
 }
 
 impl Extractor {
@@ -55,6 +57,16 @@ impl Extractor {
             head_org_markers: ontology.lexicon.head_org_markers.iter().map(|w| format!(" {w} ")).collect(),
             organizations: organizations::OrgIndex::new(&ontology),
             candidates: candidates::CandidateRules::new(&ontology.lexicon.common_words),
+            systems: systems::SystemRules::new(
+                &ontology.lexicon.system_nouns,
+                &ontology.lexicon.common_words,
+                &ontology
+                    .cues
+                    .iter()
+                    .filter(|c| c.kind == CueKind::Example)
+                    .map(|c| c.phrase.clone())
+                    .collect::<Vec<_>>(),
+            ),
             front_matter_keys: ontology
                 .lexicon
                 .front_matter_keys

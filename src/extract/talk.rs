@@ -112,11 +112,19 @@ pub fn extract_talk(
             facts.candidates.push(Candidate { term: text[span].to_string(), line: line.number });
         }
         update_org_context(ex, &mut ctx, text, &toks, line.kind, &hits, &aliases, speaker_org.as_ref());
-        let techs: Vec<(Range<usize>, String)> = hits
+        let mut techs: Vec<(Range<usize>, String)> = hits
             .iter()
             .filter(|h| h.kind == Kind::Technology)
             .map(|h| (h.span.clone(), ex.ontology.technologies[h.concept].iri.clone()))
             .collect();
+        let tech_spans: Vec<Range<usize>> = techs.iter().map(|(s, _)| s.clone()).collect();
+        let system = ex.systems.defined(&masked, &toks, &taken, &tech_spans).map(|span| {
+            let iri = crate::vocab::id::TECH.iri(&crate::text::slug(&masked[span.clone()]));
+            let surface = text[span.clone()].to_string();
+            facts.technologies.entry(iri.clone()).or_default().push(Mention { line: line.number, surface });
+            techs.insert(0, (span, iri.clone()));
+            iri
+        });
         update_inherited(ex, &mut ctx, text, &toks, line.kind, techs.is_empty());
         ctx.named = hits
             .iter()
@@ -126,6 +134,10 @@ pub fn extract_talk(
         if let Some(org) = ctx.org.clone() {
             let before = found.len();
             line_stances(ex, text, &toks, line.number, &techs, &org, &ctx, &mut found);
+            // The line that defines an in-house system says the company has it.
+            for f in found[before..].iter_mut().filter(|f| Some(&f.technology) == system.as_ref()) {
+                f.explicit = true;
+            }
             // A headline names the talk's topic ("Preemption in Nomad"), not the company's stack: a plain
             // mention there gives no stance, and a cued one comes first but gives way to any the body states.
             if index.is_none() {
@@ -579,6 +591,10 @@ fn line_stances(
             push_for(teller, iri, stance, explicit, found)
         };
         for (((span, iri), assigned), example) in inside.iter().zip(&result.assigned).zip(&result.example) {
+            // A maker's product of its own name ("Sphinx 3.0" by Sphinx) is its work, not its stance.
+            if crate::text::normalize(&text[span.clone()]) == crate::text::normalize(&teller.name) {
+                continue;
+            }
             match (assigned, ctx.inherited) {
                 (Some(s), _) => {
                     push(iri, *s, true, found);
@@ -605,6 +621,21 @@ fn line_stances(
             last_named = inside.iter().map(|(_, iri)| iri.clone()).collect();
         }
     }
+}
+
+/// True for a word like "github.com/stevesloka": a lower-case host name (dotted labels, the last of two
+/// to six letters) followed by a path; "Node.js/Go" is not one.
+fn is_bare_address(word: &str) -> bool {
+    let word = word.trim_start_matches(['(', '[', '<']);
+    let Some((host, _)) = word.split_once('/') else { return false };
+    let labels: Vec<&str> = host.split('.').collect();
+    let tld = labels.last().copied().unwrap_or_default();
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+        && (2..=6).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_lowercase())
 }
 
 /// True when the sentence has a first-person singular word ("I learned", "help me try Flink"): the
@@ -697,6 +728,15 @@ fn mask_urls(text: &str) -> String {
             out.replace_range(at..end, &" ".repeat(end - at));
             from = end;
         }
+    }
+    // An address written without its scheme ("github.com/stevesloka", "docs.confluent.io/kafka").
+    let mut at = 0;
+    while at < out.len() {
+        let end = out[at..].find(char::is_whitespace).map_or(out.len(), |i| at + i);
+        if is_bare_address(&out[at..end]) {
+            out.replace_range(at..end, &" ".repeat(end - at));
+        }
+        at = out[end..].find(|c: char| !c.is_whitespace()).map_or(out.len(), |i| end + i);
     }
     // A link's target is an address, whatever its form ("](flink-1.jpg)", "](../kafka/)"); an image
     // ("![Flink](flink-1.jpg)") is a picture, its alt text unseen by a reader.
@@ -817,6 +857,15 @@ Jane Roe, Staff Engineer, Acme
     }
 
     #[test]
+    fn an_in_house_system_defined_in_the_notes_is_a_technology_the_company_uses() {
+        let found =
+            talks("## Storage at Acme\nJane Roe, Staff Engineer, Acme\n- Zorbax - key value store for metadata\n");
+        assert!(found[0].technologies.keys().any(|t| t.ends_with("/zorbax")), "{:?}", found[0].technologies);
+        let s = &found[0].stances;
+        assert!(s.len() == 1 && s[0].technology.ends_with("/zorbax") && s[0].organization.name == "Acme", "{s:?}");
+    }
+
+    #[test]
     fn the_note_takers_own_sentences_give_no_stance() {
         let found = talks(
             "## Streams at Acme
@@ -836,5 +885,9 @@ Jane Roe, Staff Engineer, Acme
         assert_eq!(m.len(), t.len());
         assert!(!m.contains("k8s"));
         assert!(m.ends_with(" now"));
+        let t = "slides: github.com/stevesloka/kafka-talk (Node.js/Go) and v1.2/3";
+        let m = mask_urls(t);
+        assert_eq!(m.len(), t.len());
+        assert!(!m.contains("github") && !m.contains("kafka") && m.contains("(Node.js/Go) and v1.2/3"), "{m}");
     }
 }

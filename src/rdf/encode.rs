@@ -229,14 +229,14 @@ fn encode_talk(
     }
     for (tech, mentions) in &talk.technologies {
         w.link(t, &TG.iri("mentions"), tech);
-        describe_tech(w, tech, ontology, described);
+        describe_tech(w, tech, mentions.first().map(|m| m.surface.as_str()), ontology, described);
         surface_labels(w, tech, mentions);
     }
     for s in &talk.stances {
         let kind = TG.iri(s.stance.local_name());
         w.link(&s.organization.iri, &kind, &s.technology);
         describe_org(w, &s.organization, described);
-        describe_tech(w, &s.technology, ontology, described);
+        describe_tech(w, &s.technology, None, ontology, described);
         for e in &s.evidence {
             let node_iri = iri::stance(t, &s.organization.iri, &s.technology, e.line);
             w.link(&node_iri, &TG.iri("organization"), &s.organization.iri);
@@ -268,16 +268,31 @@ fn describe_org(w: &mut Writer, org: &OrgRef, described: &mut BTreeSet<String>) 
     }
 }
 
-fn describe_tech(w: &mut Writer, tech: &str, ontology: &Ontology, described: &mut BTreeSet<String>) {
+/// A technology's type, label and category; one the vocabulary does not hold (an in-house system the notes
+/// define) is labelled as first written and marked `tg:candidate true`.
+fn describe_tech(
+    w: &mut Writer,
+    tech: &str,
+    written: Option<&str>,
+    ontology: &Ontology,
+    described: &mut BTreeSet<String>,
+) {
     if !described.insert(tech.to_string()) {
         return;
     }
     w.link(tech, rdf::TYPE.as_str(), &TG.iri("Technology"));
-    if let Some(c) = ontology.technology(tech) {
-        w.text(tech, &SKOS.iri("prefLabel"), &c.pref_label);
-        if let Some(cat) = &c.category {
-            w.link(tech, &TG.iri("category"), cat);
+    match (ontology.technology(tech), written) {
+        (Some(c), _) => {
+            w.text(tech, &SKOS.iri("prefLabel"), &c.pref_label);
+            if let Some(cat) = &c.category {
+                w.link(tech, &TG.iri("category"), cat);
+            }
         }
+        (None, Some(label)) => {
+            w.text(tech, &SKOS.iri("prefLabel"), label);
+            w.add(tech, &TG.iri("candidate"), Literal::new_typed_literal("true", node(&XSD.iri("boolean"))));
+        }
+        (None, None) => {}
     }
 }
 
