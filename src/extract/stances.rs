@@ -120,6 +120,7 @@ impl CueRules {
         let mut before: Vec<usize> = Vec::new();
         let mut governed = 0;
         let mut arrow = false;
+        let mut arrow_from: Vec<usize> = Vec::new();
         for (_, item) in items {
             match *item {
                 Item::Cue(kind, is_source) => {
@@ -143,12 +144,16 @@ impl CueRules {
                     governed = 0;
                 }
                 Item::Marker(kind) => source = kind == CueKind::Source,
+                // "X -> Y" leaves X only when a technology follows ("venice ---> key value store" defines).
                 Item::Arrow => {
-                    assign_all(&before, CueKind::Migration, true, out);
-                    before.clear();
+                    arrow_from.append(&mut before);
                     arrow = true;
                 }
-                Item::Mention(i) if arrow => out.assigned[i] = Some(Stance::Adopted),
+                Item::Mention(i) if arrow => {
+                    assign_all(&arrow_from, CueKind::Migration, true, out);
+                    arrow_from.clear();
+                    out.assigned[i] = Some(Stance::Adopted);
+                }
                 Item::Mention(i) => match active {
                     Some((CueKind::Example, _)) => {
                         out.example[i] = true;
@@ -330,6 +335,7 @@ mod tests {
             stances("Vagrant -> Docker Compose", &["Vagrant", "Docker Compose"]),
             vec![Some(MigratedFrom), Some(Adopted)]
         );
+        assert_eq!(stances("venice ---> key value store with scoring", &["venice"]), vec![None]);
     }
 
     #[test]
