@@ -118,6 +118,9 @@ pub enum CueKind {
     Transition,
     /// Ends a cue's reach inside a sentence ("но", "but").
     Break,
+    /// A word that refers back to the technologies just named ("dropped it", "отказались от него"): a
+    /// stance cue beside it, after a comma, has the last word on them.
+    Anaphor,
     /// Names the technologies after it as examples or points of comparison, not as the stack
     /// ("such as", "compared to", "например"): they get no default stance.
     Example,
@@ -341,6 +344,7 @@ fn cues(subjects: &BTreeMap<String, Properties>) -> Vec<Cue> {
         ("TransitionSymbol", CueKind::Transition),
         ("ClauseBreak", CueKind::Break),
         ("ExampleCue", CueKind::Example),
+        ("Anaphor", CueKind::Anaphor),
     ];
     for (class, kind) in fixed {
         for (_, props) in subjects_of_type(subjects, &TG.iri(class)) {

@@ -19,6 +19,8 @@ pub struct CueRules {
     markers: PhraseSet<CueKind>,
     /// Clause breaks are uninflected words, matched as written: by stem "хотим" would be "хотя".
     breaks: rustc_hash::FxHashSet<String>,
+    /// Words that refer back ("it", "него"), matched as written like the breaks.
+    anaphors: rustc_hash::FxHashSet<String>,
     transitions: Vec<String>,
     source_phrases: PhraseSet<()>,
 }
@@ -57,6 +59,11 @@ impl CueRules {
                 .filter(|c| c.kind == CueKind::Break)
                 .map(|c| crate::text::normalize(&c.phrase))
                 .collect(),
+            anaphors: cues
+                .iter()
+                .filter(|c| c.kind == CueKind::Anaphor)
+                .map(|c| crate::text::normalize(&c.phrase))
+                .collect(),
             transitions: cues.iter().filter(|c| c.kind == CueKind::Transition).map(|c| c.phrase.clone()).collect(),
             source_phrases: PhraseSet::new(
                 cues.iter().filter(|c| c.kind == CueKind::Source).map(|c| (c.phrase.clone(), ())),
@@ -93,9 +100,12 @@ impl CueRules {
             let here: Vec<usize> =
                 items.iter().filter_map(|(_, i)| if let Item::Mention(m) = i { Some(*m) } else { None }).collect();
             carry = self.walk_segment(&items, start, &mut out);
-            // "смотрели на X, но отказались": a cue standing alone after a break has the last word on X.
+            // "смотрели на X, но отказались", "tried X, dropped it": a cue standing alone after a break, or
+            // beside a word that refers back, has the last word on X.
+            let refers_back =
+                seg_toks.iter().any(|t| self.anaphors.contains(&crate::text::normalize(&sentence[t.span.clone()])));
             if here.is_empty()
-                && hard
+                && (hard || refers_back)
                 && let Some(stance) = orphan_stance(&items)
                 && !previous.is_empty()
             {
@@ -370,6 +380,13 @@ mod tests {
         let s = "we use tools such as Prometheus and Grafana";
         assert_eq!(stances(s, &["Prometheus", "Grafana"]), vec![Some(Uses), Some(Uses)]);
         assert_eq!(examples(s, &["Prometheus", "Grafana"]), vec![false, false]);
+    }
+
+    #[test]
+    fn a_cue_that_refers_back_has_the_last_word() {
+        assert_eq!(stances("they tried Vitess, dropped it: too much to operate", &["Vitess"]), vec![Some(Rejected)]);
+        assert_eq!(stances("смотрели Consul, отказались от него", &["Consul"]), vec![Some(Rejected)]);
+        assert_eq!(stances("tried Vitess, it was fine", &["Vitess"]), vec![Some(Evaluated)]);
     }
 
     #[test]

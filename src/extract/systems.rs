@@ -64,7 +64,10 @@ impl SystemRules {
                     || self.examples.match_at(toks, at).is_some()
                         && techs.iter().any(|t| t.start >= toks[at].span.start)
             }
-            Follower::Purpose(at) => self.nouns.match_at(toks, at).is_some(),
+            // A purpose names a system only when written as a name ("Sandcastle for build").
+            Follower::Purpose(at) => {
+                term.starts_with(|c: char| c.is_ascii_uppercase()) && self.noun_within(toks, at).is_some()
+            }
         };
         defines.then(|| first.span.clone())
     }
@@ -140,6 +143,7 @@ mod tests {
     #[test]
     fn other_lines_name_nothing() {
         assert_eq!(defined("Ability for a server to be managed"), None);
+        assert_eq!(defined("allow for persistent storage replicas"), None);
         assert_eq!(defined("the storage - it is slow"), None);
         assert_eq!(defined("Storage - key value store"), None);
         assert_eq!(defined("Lessons - we learned a lot"), None);
