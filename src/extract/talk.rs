@@ -258,7 +258,13 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
             None => {}
         }
     }
-    let Some(heading) = &talk.heading else { return used };
+    let Some(heading) = &talk.heading else {
+        // A file without a head ("Нина Пакшина рассказала про HTTP/3 …") names its speaker in prose.
+        if facts.speakers.is_empty() {
+            prose_speaker(ex, doc, talk, facts);
+        }
+        return used;
+    };
     if facts.speakers.is_empty() {
         let whole = ex.speakers.parse(&heading.text).filter(|s| ex.are_people(s));
         if let Some(parsed) = whole.filter(|s| !titled_after_dash(ex, &heading.text, s)) {
@@ -275,14 +281,18 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
         }
         return used;
     }
-    if !facts.speakers.is_empty() {
-        return used;
+    if facts.speakers.is_empty() {
+        prose_speaker(ex, doc, talk, facts);
     }
+    used
+}
+
+/// The speaker a sentence among the first lines of the talk names ("Jane Roe from Acme talked about …").
+fn prose_speaker(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) {
     let prose = talk.lines.iter().take(3).find_map(|l| ex.speakers.parse_prose(doc.slice(&l.span)).map(|s| (l, s)));
     if let Some((line, parsed)) = prose.filter(|(_, s)| !ex.is_known_name(&s.name)) {
         facts.speakers = to_speakers(ex, vec![parsed], line.number);
     }
-    used
 }
 
 /// "Барух Садогурский и Тагир Валеев — Java Puzzlers NG S04": a head whose only other part follows a
@@ -863,6 +873,13 @@ Jane Roe, Staff Engineer, Acme
         assert!(found[0].technologies.keys().any(|t| t.ends_with("/zorbax")), "{:?}", found[0].technologies);
         let s = &found[0].stances;
         assert!(s.len() == 1 && s[0].technology.ends_with("/zorbax") && s[0].organization.name == "Acme", "{s:?}");
+    }
+
+    #[test]
+    fn a_file_without_a_head_names_its_speaker_in_prose() {
+        let found = talks("Нина Пакшина рассказала про HTTP/3 и асинхронные коммуникации.\n\nGo везде.\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].speakers[0].name, "Нина Пакшина");
     }
 
     #[test]
