@@ -115,6 +115,30 @@ impl SpeakerRules {
         Some(SpeakerLine { name, role, organization })
     }
 
+    /// The speakers a prose line introduces: the one `parse_prose` finds and those joined to it before
+    /// ("Нина Пакшина и Александр Ковалёв рассказывают …", "Jane Doe, Raj Patel and Li Wei from Acme
+    /// presented …"), who share its company.
+    pub fn parse_prose_all(&self, line: &str) -> Option<Vec<SpeakerLine>> {
+        let last = self.parse_prose(line)?;
+        let line = clean_markup(line);
+        let mut before = line.find(&last.name).map_or("", |at| &line[..at]).trim_end();
+        let mut all = vec![last.clone()];
+        loop {
+            let joined = self
+                .conjunctions
+                .iter()
+                .map(|c| c.trim_end())
+                .chain([","])
+                .find_map(|c| before.strip_suffix(c).filter(|_| c == "," || before.len() > c.len()));
+            let Some(rest) = joined else { break };
+            let rest = rest.trim_end();
+            let Some(name) = self.trailing_name(rest) else { break };
+            before = rest[..rest.len() - name.len()].trim_end();
+            all.insert(0, SpeakerLine { name, role: None, organization: last.organization.clone() });
+        }
+        Some(all)
+    }
+
     /// "Анна Кузнецова, руководитель платформы" → the name, and the role when one follows it.
     fn name_and_role(&self, text: &str) -> Option<(String, Option<String>)> {
         let text = text.trim().trim_end_matches(',').trim();
@@ -595,6 +619,22 @@ mod tests {
     fn prose(line: &str) -> Option<(String, Option<String>)> {
         let rules = SpeakerRules::new(&Ontology::builtin().unwrap().lexicon);
         rules.parse_prose(line).map(|s| (s.name, s.organization))
+    }
+
+    fn prose_all(line: &str) -> Vec<(String, Option<String>)> {
+        let rules = SpeakerRules::new(&Ontology::builtin().unwrap().lexicon);
+        rules.parse_prose_all(line).unwrap_or_default().into_iter().map(|s| (s.name, s.organization)).collect()
+    }
+
+    #[test]
+    fn prose_names_joined_speakers() {
+        let names: Vec<String> =
+            prose_all("Нина Пакшина и Александр Ковалёв рассказали про HTTP/3.").into_iter().map(|s| s.0).collect();
+        assert_eq!(names, ["Нина Пакшина", "Александр Ковалёв"]);
+        let got = prose_all("Jane Doe, Raj Patel and Li Wei from Acme presented the new pipeline.");
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got.iter().all(|(_, org)| org.as_deref() == Some("Acme")), "{got:?}");
+        assert_eq!(prose_all("Затем Иван Петров рассказал о Kafka.").len(), 1);
     }
 
     #[test]

@@ -227,9 +227,10 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
     // A paragraph that opens a prose talk names its speaker in a sentence ("Jane Doe from Acme talked …").
     let opening = talk.lines.first().filter(|_| talk.unit == crate::document::Structure::Paragraphs);
     if let Some(line) = opening
-        && let Some(parsed) = ex.speakers.parse_prose(doc.slice(&line.span)).filter(|s| !ex.is_known_name(&s.name))
+        && let Some(parsed) =
+            ex.speakers.parse_prose_all(doc.slice(&line.span)).filter(|s| !s.iter().any(|s| ex.is_known_name(&s.name)))
     {
-        facts.speakers = to_speakers(ex, vec![parsed], line.number);
+        facts.speakers = to_speakers(ex, parsed, line.number);
         return Vec::new();
     }
     let mut used = Vec::new();
@@ -289,9 +290,9 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
 
 /// The speaker a sentence among the first lines of the talk names ("Jane Roe from Acme talked about …").
 fn prose_speaker(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) {
-    let prose = talk.lines.iter().take(3).find_map(|l| ex.speakers.parse_prose(doc.slice(&l.span)).map(|s| (l, s)));
-    if let Some((line, parsed)) = prose.filter(|(_, s)| !ex.is_known_name(&s.name)) {
-        facts.speakers = to_speakers(ex, vec![parsed], line.number);
+    let prose = talk.lines.iter().take(3).find_map(|l| ex.speakers.parse_prose_all(doc.slice(&l.span)).map(|s| (l, s)));
+    if let Some((line, parsed)) = prose.filter(|(_, s)| !s.iter().any(|s| ex.is_known_name(&s.name))) {
+        facts.speakers = to_speakers(ex, parsed, line.number);
     }
 }
 
