@@ -14,6 +14,9 @@ pub struct FrontMatter {
     pub date: Option<String>,
     /// Talks listed in the front matter.
     pub talks: Vec<FrontTalk>,
+    /// The page's own summary ("excerpt:", "description:"), a prose sentence that may name the speakers
+    /// of a one-talk file.
+    pub summary: Option<String>,
 }
 
 /// A talk listed in front matter.
@@ -47,6 +50,7 @@ fn from_tree(tree: &Yaml, keys: &dyn KeyFields) -> Option<FrontMatter> {
             Some("event") => fm.event = scalar(v),
             Some("date") => fm.date = scalar(v),
             Some("title") => title = scalar(v),
+            Some("summary") => fm.summary = scalar(v),
             // The page's own authors or speakers are people, not a talk list.
             Some("speaker" | "organization" | "role") => {}
             _ => find_talks(v, keys, 0, &mut fm.talks),

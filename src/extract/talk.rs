@@ -260,9 +260,18 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
         }
     }
     let Some(heading) = &talk.heading else {
-        // A file without a head ("Нина Пакшина рассказала про HTTP/3 …") names its speaker in prose.
+        // A file without a head ("Нина Пакшина рассказала про HTTP/3 …") names its speaker in prose, in its
+        // first lines or in the summary of its front matter.
         if facts.speakers.is_empty() {
             prose_speaker(ex, doc, talk, facts);
+        }
+        let summary = doc.front_matter.as_ref().and_then(|f| f.summary.as_deref());
+        if let Some(parsed) = summary
+            .filter(|_| facts.speakers.is_empty() && talk.unit == crate::document::Structure::File)
+            .and_then(|s| ex.speakers.parse_prose_all(s))
+            .filter(|s| !s.iter().any(|s| ex.is_known_name(&s.name)))
+        {
+            facts.speakers = to_speakers(ex, parsed, 1);
         }
         return used;
     };
@@ -881,6 +890,14 @@ Jane Roe, Staff Engineer, Acme
         let found = talks("Нина Пакшина рассказала про HTTP/3 и асинхронные коммуникации.\n\nGo везде.\n");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].speakers[0].name, "Нина Пакшина");
+    }
+
+    #[test]
+    fn a_one_talk_file_names_its_speakers_in_its_front_matter_summary() {
+        let text = "---\ntitle: \"Движение вперёд\"\nexcerpt: \"Нина Пакшина и Александр Ковалёв рассказывают про HTTP/3.\"\n---\n\nБыло интересно.\n";
+        let found = talks(text);
+        let names: Vec<&str> = found[0].speakers.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["Нина Пакшина", "Александр Ковалёв"]);
     }
 
     #[test]
