@@ -40,6 +40,7 @@ pub struct Extractor {
     front_matter_keys: std::collections::HashMap<String, String>,
     candidates: candidates::CandidateRules,
     systems: systems::SystemRules,
+    author_voice: talk::AuthorVoice,
 }
 
 impl Extractor {
@@ -67,6 +68,7 @@ impl Extractor {
                     .map(|c| c.phrase.clone())
                     .collect::<Vec<_>>(),
             ),
+            author_voice: talk::AuthorVoice::new(&ontology.lexicon.author_pronouns),
             front_matter_keys: ontology
                 .lexicon
                 .front_matter_keys

@@ -124,12 +124,8 @@ impl SpeakerRules {
         let mut before = line.find(&last.name).map_or("", |at| &line[..at]).trim_end();
         let mut all = vec![last.clone()];
         loop {
-            let joined = self
-                .conjunctions
-                .iter()
-                .map(|c| c.trim_end())
-                .chain([","])
-                .find_map(|c| before.strip_suffix(c).filter(|_| c == "," || before.len() > c.len()));
+            let joined =
+                self.conjunctions.iter().map(|c| c.trim_end()).chain([","]).find_map(|c| before.strip_suffix(c));
             let Some(rest) = joined else { break };
             let rest = rest.trim_end();
             let Some(name) = self.trailing_name(rest) else { break };

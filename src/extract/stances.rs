@@ -301,8 +301,8 @@ mod tests {
     use super::*;
     use crate::ontology::Ontology;
 
-    /// Stances for the given technology words of a sentence.
-    fn stances(sentence: &str, techs: &[&str]) -> Vec<Option<Stance>> {
+    /// What the cues of a sentence say of the given technology words.
+    fn analysed(sentence: &str, techs: &[&str]) -> SentenceStances {
         let rules = CueRules::new(&Ontology::builtin().unwrap().cues);
         let spans: Vec<Range<usize>> = techs
             .iter()
@@ -311,7 +311,12 @@ mod tests {
                 at..at + t.len()
             })
             .collect();
-        rules.analyse(sentence, &spans).assigned
+        rules.analyse(sentence, &spans)
+    }
+
+    /// Stances for the given technology words of a sentence.
+    fn stances(sentence: &str, techs: &[&str]) -> Vec<Option<Stance>> {
+        analysed(sentence, techs).assigned
     }
 
     use Stance::*;
@@ -355,15 +360,7 @@ mod tests {
 
     /// Which technologies an example cue governs.
     fn examples(sentence: &str, techs: &[&str]) -> Vec<bool> {
-        let rules = CueRules::new(&Ontology::builtin().unwrap().cues);
-        let spans: Vec<Range<usize>> = techs
-            .iter()
-            .map(|t| {
-                let at = sentence.find(t).unwrap();
-                at..at + t.len()
-            })
-            .collect();
-        rules.analyse(sentence, &spans).example
+        analysed(sentence, techs).example
     }
 
     #[test]

@@ -227,8 +227,7 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
     // A paragraph that opens a prose talk names its speaker in a sentence ("Jane Doe from Acme talked …").
     let opening = talk.lines.first().filter(|_| talk.unit == crate::document::Structure::Paragraphs);
     if let Some(line) = opening
-        && let Some(parsed) =
-            ex.speakers.parse_prose_all(doc.slice(&line.span)).filter(|s| !s.iter().any(|s| ex.is_known_name(&s.name)))
+        && let Some(parsed) = prose_people(ex, doc.slice(&line.span))
     {
         facts.speakers = to_speakers(ex, parsed, line.number);
         return Vec::new();
@@ -268,8 +267,7 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
         let summary = doc.front_matter.as_ref().and_then(|f| f.summary.as_deref());
         if let Some(parsed) = summary
             .filter(|_| facts.speakers.is_empty() && talk.unit == crate::document::Structure::File)
-            .and_then(|s| ex.speakers.parse_prose_all(s))
-            .filter(|s| !s.iter().any(|s| ex.is_known_name(&s.name)))
+            .and_then(|s| prose_people(ex, s))
         {
             facts.speakers = to_speakers(ex, parsed, 1);
         }
@@ -300,9 +298,18 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
 /// The speaker a sentence among the first lines of the talk names ("Jane Roe from Acme talked about …").
 fn prose_speaker(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) {
     let prose = talk.lines.iter().take(3).find_map(|l| ex.speakers.parse_prose_all(doc.slice(&l.span)).map(|s| (l, s)));
-    if let Some((line, parsed)) = prose.filter(|(_, s)| !s.iter().any(|s| ex.is_known_name(&s.name))) {
+    if let Some((line, parsed)) = prose.filter(|(_, s)| are_people(ex, s)) {
         facts.speakers = to_speakers(ex, parsed, line.number);
     }
+}
+
+/// The speakers a prose sentence introduces, when none of them is a name the vocabulary holds.
+fn prose_people(ex: &Extractor, text: &str) -> Option<Vec<super::speakers::SpeakerLine>> {
+    ex.speakers.parse_prose_all(text).filter(|s| are_people(ex, s))
+}
+
+fn are_people(ex: &Extractor, parsed: &[super::speakers::SpeakerLine]) -> bool {
+    !parsed.iter().any(|s| ex.is_known_name(&s.name))
 }
 
 /// "Барух Садогурский и Тагир Валеев — Java Puzzlers NG S04": a head whose only other part follows a
@@ -569,7 +576,7 @@ fn line_stances(
         let local: Vec<Range<usize>> =
             inside.iter().map(|(s, _)| s.start - sentence.start..s.end - sentence.start).collect();
         let evidence = text[sentence.clone()].to_string();
-        if speaks_for_author(ex, &evidence) {
+        if ex.author_voice.speaks_in(&evidence) {
             last_named = inside.iter().map(|(_, iri)| iri.clone()).collect();
             continue;
         }
@@ -658,14 +665,32 @@ fn is_bare_address(word: &str) -> bool {
         && tld.chars().all(|c| c.is_ascii_lowercase())
 }
 
-/// True when the sentence has a first-person singular word ("I learned", "help me try Flink"): the
-/// note-taker's own story. "I" counts only as written, so "i.e." does not.
-fn speaks_for_author(ex: &Extractor, sentence: &str) -> bool {
-    let pronouns = &ex.ontology.lexicon.author_pronouns;
-    crate::text::words(sentence).iter().any(|w| {
-        let word = &sentence[w.span.clone()];
-        pronouns.iter().any(|p| p == word || (p.chars().any(char::is_lowercase) && *p == word.to_lowercase()))
-    })
+/// The lexicon's first-person singular words, compiled: those written with a lower-case letter match in
+/// any case, the others ("I") only as written, so "i.e." does not count.
+pub struct AuthorVoice {
+    exact: rustc_hash::FxHashSet<String>,
+    folded: rustc_hash::FxHashSet<String>,
+}
+
+impl AuthorVoice {
+    /// Compiles the lexicon's author pronouns.
+    pub fn new(pronouns: &[String]) -> AuthorVoice {
+        let (folded, exact): (Vec<&String>, Vec<&String>) =
+            pronouns.iter().partition(|p| p.chars().any(char::is_lowercase));
+        AuthorVoice {
+            exact: exact.into_iter().cloned().collect(),
+            folded: folded.into_iter().map(|p| crate::text::normalize(p)).collect(),
+        }
+    }
+
+    /// True when the sentence has one of the words ("I learned", "help me try Flink"): the note-taker's
+    /// own story.
+    fn speaks_in(&self, sentence: &str) -> bool {
+        crate::text::words(sentence).iter().any(|w| {
+            let word = &sentence[w.span.clone()];
+            self.exact.contains(word) || self.folded.contains(&crate::text::normalize(word))
+        })
+    }
 }
 
 /// How firmly a stance replaces an earlier one: a later stance wins unless it is weaker ("looked at
@@ -898,6 +923,14 @@ Jane Roe, Staff Engineer, Acme
         let found = talks(text);
         let names: Vec<&str> = found[0].speakers.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["Нина Пакшина", "Александр Ковалёв"]);
+    }
+
+    #[test]
+    fn the_author_speaks_in_the_first_person_singular_only() {
+        let voice = AuthorVoice::new(&["I", "me", "хочу", "моё"].map(String::from));
+        assert!(voice.speaks_in("I learned a lot") && voice.speaks_in("it will help ME try Flink"));
+        assert!(voice.speaks_in("Хочу попробовать Redpanda") && voice.speaks_in("моё мнение"));
+        assert!(!voice.speaks_in("i.e. they run Kafka") && !voice.speaks_in("we chose Kafka"));
     }
 
     #[test]
