@@ -176,6 +176,8 @@ pub struct Lexicon {
     pub recording_hosts: Vec<String>,
     /// First-person singular words: the note-taker speaking, not a company ("I", "мне").
     pub author_pronouns: Vec<String>,
+    /// First-person plural words: a title in the company's voice ("we", "наш").
+    pub company_pronouns: Vec<String>,
     /// Kinds of system ("storage", "прокси"): an unknown word defined as one is an in-house system.
     pub system_nouns: Vec<String>,
     /// YAML front matter keys: (field, key), e.g. ("organization", "company").
@@ -385,6 +387,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         articles: words("Article"),
         recording_hosts: words("RecordingHost"),
         author_pronouns: words("AuthorPronoun"),
+        company_pronouns: words("CompanyPronoun"),
         system_nouns: words("SystemNoun"),
         first_names: subjects_of_type(subjects, &TG.iri("FirstNameList"))
             .map(|(_, p)| {

@@ -40,7 +40,8 @@ pub struct Extractor {
     front_matter_keys: std::collections::HashMap<String, String>,
     candidates: candidates::CandidateRules,
     systems: systems::SystemRules,
-    author_voice: talk::AuthorVoice,
+    author_voice: talk::Voice,
+    company_voice: talk::Voice,
 }
 
 impl Extractor {
@@ -68,7 +69,8 @@ impl Extractor {
                     .map(|c| c.phrase.clone())
                     .collect::<Vec<_>>(),
             ),
-            author_voice: talk::AuthorVoice::new(&ontology.lexicon.author_pronouns),
+            author_voice: talk::Voice::new(&ontology.lexicon.author_pronouns),
+            company_voice: talk::Voice::new(&ontology.lexicon.company_pronouns),
             front_matter_keys: ontology
                 .lexicon
                 .front_matter_keys

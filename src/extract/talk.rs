@@ -86,6 +86,8 @@ pub fn extract_talk(
         section: None,
     });
     let lines = head.iter().map(|l| (None, l)).chain(talk.lines.iter().enumerate().map(|(i, l)| (Some(i), l)));
+    let title_letters = facts.title.as_deref().map(letters);
+    let mut headlines: Vec<usize> = Vec::new(); // lines that hold only the title, not in the company's voice
     for (index, line) in lines {
         if index.is_some_and(|i| speaker_lines.contains(&i)) {
             continue;
@@ -140,12 +142,36 @@ pub fn extract_talk(
             }
             // A headline names the talk's topic ("Preemption in Nomad"), not the company's stack: a plain
             // mention there gives no stance, and a cued one comes first but gives way to any the body states.
-            if index.is_none() {
+            // A list item's or a bold line's head that holds only the title is a headline too.
+            let title_only = index == Some(0) && title_letters.as_deref() == Some(&letters(&without_links(text)));
+            if index.is_none() || title_only {
+                if !ex.company_voice.speaks_in(text) {
+                    headlines.push(line.number);
+                }
                 let headline = found.split_off(before);
                 found.extend(headline.into_iter().filter(|f| f.explicit).map(|f| StanceFact { explicit: false, ..f }));
             }
         }
     }
+    // A cued headline speaks for the company when the talk's body comes back to the technology ("Kafka
+    // Tiered Storage adoption"), when it speaks in the company's voice ("Why we moved to Nomad"), or when it
+    // tells a move from one technology to another ("Migrating from Nagios to Prometheus"); a title alone
+    // that names a topic ("Deploying NATS in GKE") gives no stance.
+    let moves: Vec<usize> = headlines
+        .iter()
+        .copied()
+        .filter(|&line| {
+            let on_line =
+                |stance| found.iter().any(|f| f.stance == stance && f.evidence.iter().any(|e| e.line == line));
+            on_line(Stance::MigratedFrom) && on_line(Stance::Adopted)
+        })
+        .collect();
+    found.retain(|f| {
+        let from_headline = f.evidence.iter().all(|e| headlines.contains(&e.line) && !moves.contains(&e.line));
+        let in_body =
+            || facts.technologies.get(&f.technology).is_some_and(|m| m.iter().any(|m| !headlines.contains(&m.line)));
+        !from_headline || in_body()
+    });
     let texts: Vec<(usize, &str)> = talk.lines.iter().map(|l| (l.number, doc.slice(&l.span))).collect();
     if let Some(story) = story_org(&facts, speaker_org.as_ref(), &aliases, &texts) {
         for f in found.iter_mut().filter(|f| Some(&f.organization) == speaker_org.as_ref()) {
@@ -194,6 +220,42 @@ fn story_org(
         .map(|(o, m)| (o, body_lines(o, m)))
         .max_by_key(|(_, n)| *n)?;
     (lines >= 3 && lines >= 2 * own.max(1)).then(|| top.clone())
+}
+
+/// The letters and digits of a text in lower case: a title compared with the line that holds it, whatever
+/// markup surrounds it.
+fn letters(text: &str) -> String {
+    crate::text::normalize(text).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The text with its Markdown links (`[label](target)`, `[[Slides]](target)`) taken out: what is left
+/// of a head line beside the links to its slides and recording.
+fn without_links(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut open: Vec<usize> = Vec::new(); // where each unclosed '[' sits in `kept`
+    let mut next_close: Option<Option<usize>> = None; // the next ')' at or after the cursor, once looked up
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if next_close.is_some_and(|close| close.is_some_and(|at| at < i)) {
+            next_close = None;
+        }
+        match c {
+            '[' => open.push(kept.len()),
+            ']' => {
+                let start = open.pop();
+                let close = *next_close.get_or_insert_with(|| text[i..].find(')').map(|at| i + at));
+                if let (Some(start), Some(close), true) = (start, close, text[i + 1..].starts_with('(')) {
+                    kept.truncate(start);
+                    kept.push(' ');
+                    while chars.next_if(|(j, _)| *j <= close).is_some() {}
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        kept.push(c);
+    }
+    kept
 }
 
 /// True when `needle` occurs in `haystack` as a whole word.
@@ -665,26 +727,25 @@ fn is_bare_address(word: &str) -> bool {
         && tld.chars().all(|c| c.is_ascii_lowercase())
 }
 
-/// The lexicon's first-person singular words, compiled: those written with a lower-case letter match in
-/// any case, the others ("I") only as written, so "i.e." does not count.
-pub struct AuthorVoice {
+/// A lexicon's pronouns (the author's "I", the company's "we"), compiled: those written with a lower-case
+/// letter match in any case, the others ("I") only as written, so "i.e." does not count.
+pub struct Voice {
     exact: rustc_hash::FxHashSet<String>,
     folded: rustc_hash::FxHashSet<String>,
 }
 
-impl AuthorVoice {
-    /// Compiles the lexicon's author pronouns.
-    pub fn new(pronouns: &[String]) -> AuthorVoice {
+impl Voice {
+    /// Compiles a lexicon's pronouns.
+    pub fn new(pronouns: &[String]) -> Voice {
         let (folded, exact): (Vec<&String>, Vec<&String>) =
             pronouns.iter().partition(|p| p.chars().any(char::is_lowercase));
-        AuthorVoice {
+        Voice {
             exact: exact.into_iter().cloned().collect(),
             folded: folded.into_iter().map(|p| crate::text::normalize(p)).collect(),
         }
     }
 
-    /// True when the sentence has one of the words ("I learned", "help me try Flink"): the note-taker's
-    /// own story.
+    /// True when the sentence has one of the words ("I learned", "help me try Flink").
     fn speaks_in(&self, sentence: &str) -> bool {
         crate::text::words(sentence).iter().any(|w| {
             let word = &sentence[w.span.clone()];
@@ -839,6 +900,16 @@ mod tests {
     }
 
     #[test]
+    fn links_are_taken_out_of_a_head_line() {
+        assert_eq!(
+            without_links("**Tracing with Jaeger**: [[Slides]](https://x/y.pdf) [Video](v)"),
+            "**Tracing with Jaeger**:    "
+        );
+        assert_eq!(without_links("[a] b [c](d) e"), "[a] b   e");
+        assert_eq!(without_links("x ](](]( y"), "x ](](]( y");
+    }
+
+    #[test]
     fn a_headline_mention_is_a_topic_not_a_stance() {
         let found = talks(
             "## Preemption in Nomad
@@ -855,6 +926,29 @@ Jane Roe, Staff Engineer, Acme
         );
         assert_eq!(found[0].stances.len(), 1);
         assert_eq!(found[0].stances[0].stance, crate::ontology::Stance::Adopted);
+    }
+
+    #[test]
+    fn a_cued_title_alone_is_a_topic_unless_the_body_or_the_company_voice_backs_it() {
+        let programme = "# Meetup\n\n- **Rolling out Consul on Nomad**: [[Slides]](https://example.org/a.pdf)\n  \
+                         - Ana Lima, SRE, Fabrikam\n- **Adopting Kafka, one team at a time**:\n  - Bo Chen, Engineer, Contoso\n";
+        let found = talks(programme);
+        assert_eq!(found.len(), 2);
+        assert!(
+            found.iter().all(|t| t.stances.is_empty()),
+            "{:?}",
+            found.iter().map(|t| &t.stances).collect::<Vec<_>>()
+        );
+        let backed =
+            talks("## Adopting Kafka at Contoso\nBo Chen, Engineer, Contoso\n- three clusters of Kafka by now\n");
+        assert_eq!(backed[0].stances.len(), 1);
+        assert_eq!(backed[0].stances[0].stance, crate::ontology::Stance::Adopted);
+        let moved = talks("## Migrating from Nagios to Prometheus\nBo Chen, Engineer, Contoso\n- alerts first\n");
+        let kinds: Vec<_> = moved[0].stances.iter().map(|f| f.stance).collect();
+        assert!(
+            kinds.contains(&crate::ontology::Stance::MigratedFrom) && kinds.contains(&crate::ontology::Stance::Adopted),
+            "{kinds:?}"
+        );
     }
 
     #[test]
@@ -927,7 +1021,7 @@ Jane Roe, Staff Engineer, Acme
 
     #[test]
     fn the_author_speaks_in_the_first_person_singular_only() {
-        let voice = AuthorVoice::new(&["I", "me", "хочу", "моё"].map(String::from));
+        let voice = Voice::new(&["I", "me", "хочу", "моё"].map(String::from));
         assert!(voice.speaks_in("I learned a lot") && voice.speaks_in("it will help ME try Flink"));
         assert!(voice.speaks_in("Хочу попробовать Redpanda") && voice.speaks_in("моё мнение"));
         assert!(!voice.speaks_in("i.e. they run Kafka") && !voice.speaks_in("we chose Kafka"));
