@@ -19,6 +19,9 @@ struct Context {
     org: Option<OrgRef>,
     /// A stance handed down by a list-introducing line, with the depth of items it covers.
     inherited: Option<(Stance, Option<u8>)>,
+    /// A stance handed down by a section heading that names none of its technologies ("Process for
+    /// migration", "Что отвергли"): the plain mentions of its section take it, up to the next heading.
+    section: Option<Stance>,
     /// The organizations the current line names, with their spans: a sentence that names companies before
     /// its cue ("Представители Auto.ru и Алисы расскажут, почему они выбрали YDB") tells their story too.
     named: Vec<(Range<usize>, OrgRef)>,
@@ -75,7 +78,7 @@ pub fn extract_talk(
     if speaker_org.is_none() {
         speaker_org = sole_org(ex, doc, talk);
     }
-    let mut ctx = Context { org: speaker_org.clone(), inherited: None, named: Vec::new() };
+    let mut ctx = Context { org: speaker_org.clone(), inherited: None, section: None, named: Vec::new() };
     let mut found: Vec<StanceFact> = Vec::new();
     // A Markdown heading's title is a line of the talk too ("Preemption in Nomad"); a list item's or a
     // paragraph's head is already its first line.
@@ -128,6 +131,10 @@ pub fn extract_talk(
             iri
         });
         update_inherited(ex, &mut ctx, text, &toks, line.kind, techs.is_empty());
+        if index.is_none() {
+            // The talk's own heading is its title, not a section of it.
+            ctx.section = None;
+        }
         ctx.named = hits
             .iter()
             .filter(|h| h.kind == Kind::Organization)
@@ -608,14 +615,17 @@ fn update_inherited(
     if !covered {
         ctx.inherited = None;
     }
+    let leading = || match ex.cues.leading_stance(toks) {
+        Some(CueKind::Stance(s)) => Some(s),
+        Some(CueKind::Migration) => Some(Stance::Adopted),
+        _ => None,
+    };
+    if let LineKind::Heading { .. } = kind {
+        ctx.section = if no_techs { leading() } else { None };
+    }
     let introduces = text.trim_end().ends_with(':') || text.trim_end().ends_with('?');
     if introduces && no_techs {
-        let stance = match ex.cues.leading_stance(toks) {
-            Some(CueKind::Stance(s)) => Some(s),
-            Some(CueKind::Migration) => Some(Stance::Adopted),
-            _ => None,
-        };
-        ctx.inherited = stance.map(|s| (s, depth));
+        ctx.inherited = leading().map(|s| (s, depth));
     }
 }
 
@@ -698,6 +708,9 @@ fn line_stances(
                     }
                 }
                 (None, Some((s, _))) => push(iri, s, true, found),
+                (None, None) if !example && ctx.section.is_some() => {
+                    push(iri, ctx.section.unwrap_or(Stance::Uses), true, found)
+                }
                 (None, None) if !example => push(iri, Stance::Uses, false, found),
                 (None, None) => {}
             }
@@ -949,6 +962,25 @@ Jane Roe, Staff Engineer, Acme
             kinds.contains(&crate::ontology::Stance::MigratedFrom) && kinds.contains(&crate::ontology::Stance::Adopted),
             "{kinds:?}"
         );
+    }
+
+    #[test]
+    fn a_cued_section_heading_hands_its_stance_to_the_plain_mentions_below_it_up_to_the_next_heading() {
+        let text = "# Meetup notes\n\n## From cron jobs to workflows\nMaria Silva, Engineer, Contoso\n\n\
+                    ### What we chose\n- Airflow for the pipelines\n- Redis as the queue\n\n\
+                    ### Lessons\n- Kafka is everywhere\n\n## Search at Fabrikam\nBo Chen, SRE, Fabrikam\n\n\
+                    - Elasticsearch in production\n";
+        let found = talks(text);
+        let stance = |tech: &str| {
+            found[0].stances.iter().filter(|f| f.technology.ends_with(tech)).map(|f| f.stance).collect::<Vec<_>>()
+        };
+        assert_eq!(stance("-airflow"), [crate::ontology::Stance::Adopted], "{:?}", found[0].stances);
+        assert_eq!(stance("/redis"), [crate::ontology::Stance::Adopted], "{:?}", found[0].stances);
+        assert_eq!(stance("-kafka"), [crate::ontology::Stance::Uses], "the next heading ends the section");
+        let titled = talks("## Adopting Kafka at Contoso\nBo Chen, Engineer, Contoso\n- Redis for caching\n");
+        let kinds: Vec<_> =
+            titled[0].stances.iter().filter(|f| f.technology.ends_with("/redis")).map(|f| f.stance).collect();
+        assert_eq!(kinds, [crate::ontology::Stance::Uses], "the talk's own title is no section heading");
     }
 
     #[test]
