@@ -24,6 +24,25 @@ fn main() {
     code.push_str("];\n");
     let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("canned_queries.rs");
     std::fs::write(out, code).unwrap();
+    embed_graph_library();
+}
+
+/// Copies cytoscape.js (from `npm ci` in `web/`) where the binary embeds it; without it the page's graph
+/// view says how to install it.
+fn embed_graph_library() {
+    let source = std::path::Path::new("web/node_modules/cytoscape/dist/cytoscape.min.js");
+    println!("cargo:rerun-if-changed=web");
+    println!("cargo:rerun-if-changed={}", source.display());
+    let target = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("cytoscape.min.js");
+    match std::fs::read(source) {
+        Ok(bytes) => std::fs::write(target, bytes).unwrap(),
+        Err(_) => {
+            println!(
+                "cargo:warning=web/node_modules/cytoscape is missing (run `npm ci` in web/): the page's graph view will be off"
+            );
+            std::fs::write(target, "").unwrap();
+        }
+    }
 }
 
 /// A hash of every source and ontology file: a store built by other code or vocabulary is rebuilt.

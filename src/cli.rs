@@ -47,6 +47,9 @@ pub enum Command {
     Candidates(CandidatesArgs),
     /// Score extraction against gold annotations: precision, recall and F1 per kind of fact.
     Eval(EvalArgs),
+    /// Serve the graph: a web page to explore it, a read-only SPARQL endpoint and the canned queries over
+    /// HTTP, re-ingesting notes as they change. Ctrl-C stops it.
+    Serve(ServeArgs),
 }
 
 /// Which notes a command reads.
@@ -146,4 +149,30 @@ pub struct EvalArgs {
     /// Also score each document on its own: one row of F1 figures per notes file, then the total.
     #[arg(long)]
     pub per_file: bool,
+}
+
+/// `serve` arguments.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub notes: NotesArgs,
+    /// Address and port to listen on; anything but loopback needs an access token or --public.
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR:PORT")]
+    pub bind: std::net::SocketAddr,
+    /// A file holding the access token every request must carry (else the TALKGRAPH_TOKEN environment
+    /// variable, if set).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Serve on a non-loopback address without an access token.
+    #[arg(long)]
+    pub public: bool,
+    /// Longest a query or page may take, in seconds.
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+    pub max_request: usize,
+    /// Store reads that may run at once (others wait their turn) [default: twice the cores].
+    #[arg(long, value_name = "N")]
+    pub concurrent: Option<usize>,
 }

@@ -14,7 +14,8 @@
 //! `ontology` reads `ontology/*.ttl`, the single source of vocabulary, names, aliases and cue words;
 //! `text` holds the word-level tools (normalisation, tokens, stemming, slugs) every stage shares, and
 //! `vocab` the namespaces and terms: both are leaves that import nothing of the crate.
-//! `commands` and `cli` are the thin impure layer on top.
+//! `commands` and `cli` are the thin impure layer on top; `serve` is the HTTP server one of them runs, and
+//! `lookup` finds entities by any of their names for it and for the canned queries' "did you mean".
 
 pub mod cli;
 pub mod commands;
@@ -22,9 +23,11 @@ pub mod corpus;
 pub mod document;
 pub mod eval;
 pub mod extract;
+pub mod lookup;
 pub mod ontology;
 pub mod pipeline;
 pub mod rdf;
+pub mod serve;
 pub mod sparql;
 pub mod store;
 pub mod text;

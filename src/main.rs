@@ -14,15 +14,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // `serve` prints from its server threads, so it must not run under this thread's stdout lock.
     let result = match &cli.command {
-        Command::Ingest(args) => commands::ingest::run(&cli, args, &mut out),
-        Command::Query(args) => commands::query::run(&cli, args, &mut out),
-        Command::Export(args) => commands::export::run(&cli, args, &mut out),
-        Command::Stats(args) => commands::stats::run(&cli, args, &mut out),
-        Command::Candidates(args) => commands::candidates::run(&cli, args, &mut out),
-        Command::Eval(args) => commands::eval::run(&cli, args, &mut out),
+        Command::Serve(args) => commands::serve::run(&cli, args),
+        _ => with_stdout(&cli),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -31,6 +26,21 @@ fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs a command that prints its answer to standard output.
+fn with_stdout(cli: &Cli) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match &cli.command {
+        Command::Ingest(args) => commands::ingest::run(cli, args, &mut out),
+        Command::Query(args) => commands::query::run(cli, args, &mut out),
+        Command::Export(args) => commands::export::run(cli, args, &mut out),
+        Command::Stats(args) => commands::stats::run(cli, args, &mut out),
+        Command::Candidates(args) => commands::candidates::run(cli, args, &mut out),
+        Command::Eval(args) => commands::eval::run(cli, args, &mut out),
+        Command::Serve(args) => commands::serve::run(cli, args),
     }
 }
 

@@ -85,11 +85,6 @@ pub fn run<'a>(
     timeout: Option<Duration>,
 ) -> Result<QueryResults<'a>> {
     let token = CancellationToken::new();
-    let parsed = spargebra::SparqlParser::new()
-        .parse_query(&query.text)
-        .map_err(|e| read_only_error(&query.text, e))
-        .with_context(|| format!("in query {}", query.origin))?;
-    let bound = bind(parsed, params);
     if let Some(limit) = timeout {
         let token = token.clone();
         std::thread::spawn(move || {
@@ -97,9 +92,24 @@ pub fn run<'a>(
             token.cancel();
         });
     }
+    run_cancellable(store, query, params, &token)
+}
+
+/// As [`run`], stopped when `token` is cancelled (a server cancels it from its own timer).
+pub fn run_cancellable<'a>(
+    store: &'a Store,
+    query: &QueryText,
+    params: &[(Variable, Literal)],
+    token: &CancellationToken,
+) -> Result<QueryResults<'a>> {
+    let parsed = spargebra::SparqlParser::new()
+        .parse_query(&query.text)
+        .map_err(|e| read_only_error(&query.text, e))
+        .with_context(|| format!("in query {}", query.origin))?;
+    let bound = bind(parsed, params);
     let failed = |e: oxigraph::sparql::QueryEvaluationError| anyhow!("query {} failed: {e}", query.origin);
     if let Some(ordered) = order::split(&bound)
-        && let QueryResults::Solutions(rows) = evaluate(store, ordered.unordered.clone(), &token).map_err(failed)?
+        && let QueryResults::Solutions(rows) = evaluate(store, ordered.unordered.clone(), token).map_err(failed)?
     {
         let variables: std::sync::Arc<[Variable]> = rows.variables().into();
         let rows: Vec<QuerySolution> = rows.collect::<Result<_, _>>().map_err(failed)?;
@@ -107,7 +117,7 @@ pub fn run<'a>(
             return Ok(QueryResults::Solutions(QuerySolutionIter::new(variables, sorted.into_iter().map(Ok))));
         }
     }
-    evaluate(store, bound, &token).map_err(failed)
+    evaluate(store, bound, token).map_err(failed)
 }
 
 fn evaluate<'a>(

@@ -1,0 +1,568 @@
+//! What the web page shows, read from the store by pattern lookups (no query text): a page per
+//! technology, organization, talk and person with its stances and evidence, the neighbourhood graph of
+//! an entity, the technology radar and the store's counts. Lists are paged; nothing reads the whole graph
+//! for one page except the radar, which reads the stance kinds only.
+
+use crate::lookup::{Kind, iri_of};
+use crate::vocab::{SKOS, TG};
+use anyhow::Result;
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
+use oxigraph::store::Store;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Reads single facts from the store.
+pub struct Reader<'a> {
+    store: &'a Store,
+    labels: std::cell::RefCell<HashMap<String, String>>,
+}
+
+/// A property of our vocabulary as a node.
+fn tg(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(TG.iri(local))
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(store: &'a Store) -> Self {
+        Reader { store, labels: Default::default() }
+    }
+
+    /// Objects of `subject predicate ?o` in any graph, without repeats, in store order.
+    pub fn objects(&self, subject: &str, predicate: &NamedNode) -> Result<Vec<Term>> {
+        let mut out: Vec<Term> = Vec::new();
+        for q in self.store.quads_for_pattern(
+            Some(NamedNodeRef::new_unchecked(subject).into()),
+            Some(predicate.as_ref()),
+            None,
+            None,
+        ) {
+            let o = q?.object;
+            if !out.contains(&o) {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Subjects of `?s predicate object` in any graph, without repeats.
+    pub fn subjects(&self, predicate: &NamedNode, object: &str) -> Result<Vec<String>> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for q in self.store.quads_for_pattern(
+            None,
+            Some(predicate.as_ref()),
+            Some(NamedNodeRef::new_unchecked(object).into()),
+            None,
+        ) {
+            if let NamedOrBlankNode::NamedNode(s) = q?.subject
+                && seen.insert(s.as_str().to_string())
+            {
+                out.push(s.into_string());
+            }
+        }
+        Ok(out)
+    }
+
+    fn literal(&self, subject: &str, predicate: &NamedNode) -> Result<Option<String>> {
+        Ok(self.objects(subject, predicate)?.into_iter().find_map(|t| match t {
+            Term::Literal(l) => Some(l.value().to_string()),
+            _ => None,
+        }))
+    }
+
+    fn link(&self, subject: &str, predicate: &NamedNode) -> Result<Option<String>> {
+        Ok(self.objects(subject, predicate)?.iter().find_map(|t| iri_of(t).map(str::to_string)))
+    }
+
+    /// The name to show for an entity: its preferred label, name or title, else its IRI's last part.
+    pub fn label(&self, iri: &str) -> Result<String> {
+        if let Some(known) = self.labels.borrow().get(iri) {
+            return Ok(known.clone());
+        }
+        let mut found = None;
+        for p in [NamedNode::new_unchecked(SKOS.iri("prefLabel")), tg("name"), tg("title")] {
+            // English or untagged first: the page speaks English; Russian names stay as written.
+            let literals: Vec<oxigraph::model::Literal> = self
+                .objects(iri, &p)?
+                .into_iter()
+                .filter_map(|t| if let Term::Literal(l) = t { Some(l) } else { None })
+                .collect();
+            let best = literals.iter().find(|l| matches!(l.language(), None | Some("en"))).or(literals.first());
+            found = best.map(|l| l.value().to_string());
+            if found.is_some() {
+                break;
+            }
+        }
+        let label = found.unwrap_or_else(|| iri.rsplit(['/', '#']).next().unwrap_or(iri).to_string());
+        self.labels.borrow_mut().insert(iri.to_string(), label.clone());
+        Ok(label)
+    }
+
+    /// The kind of an entity, from its type.
+    pub fn kind(&self, iri: &str) -> Result<Option<Kind>> {
+        Ok(self.objects(iri, &rdf::TYPE.into_owned())?.iter().filter_map(iri_of).find_map(Kind::of_class))
+    }
+
+    /// The notes file (path) a talk came from, and the talk's line.
+    fn talk_source(&self, talk: &str) -> Result<(Option<String>, Option<u64>)> {
+        let file = match self.link(talk, &tg("notesFile"))? {
+            Some(notes) => self.literal(&notes, &tg("path"))?,
+            None => None,
+        };
+        let line = self.literal(talk, &tg("line"))?.and_then(|l| l.parse().ok());
+        Ok((file, line))
+    }
+
+    /// The date of a talk's event, if the notes give one.
+    fn talk_date(&self, talk: &str) -> Result<Option<String>> {
+        match self.link(talk, &tg("event"))? {
+            Some(event) => self.literal(&event, &tg("date")),
+            None => Ok(None),
+        }
+    }
+
+    /// One stance node as a row.
+    fn stance(&self, node: &str) -> Result<StanceRow> {
+        let org = self.link(node, &tg("organization"))?.unwrap_or_default();
+        let tech = self.link(node, &tg("technology"))?.unwrap_or_default();
+        let kind = self.link(node, &tg("stanceKind"))?.unwrap_or_default();
+        let talk = self.link(node, &tg("talk"))?;
+        let (file, _) = match &talk {
+            Some(t) => self.talk_source(t)?,
+            None => (None, None),
+        };
+        Ok(StanceRow {
+            org_label: self.label(&org)?,
+            tech_label: self.label(&tech)?,
+            stance: TG.local(&kind).unwrap_or_default().to_string(),
+            evidence: self.literal(node, &tg("evidence"))?.unwrap_or_default(),
+            line: self.literal(node, &tg("line"))?.and_then(|l| l.parse().ok()).unwrap_or(0),
+            file: file.unwrap_or_default(),
+            talk_title: match &talk {
+                Some(t) => Some(self.label(t)?),
+                None => None,
+            },
+            date: match &talk {
+                Some(t) => self.talk_date(t)?,
+                None => None,
+            },
+            talk,
+            org,
+            tech,
+        })
+    }
+}
+
+/// A stance with its evidence and where it was said.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct StanceRow {
+    pub org: String,
+    pub org_label: String,
+    pub tech: String,
+    pub tech_label: String,
+    pub stance: String,
+    pub evidence: String,
+    pub file: String,
+    pub line: u64,
+    pub talk: Option<String>,
+    pub talk_title: Option<String>,
+    pub date: Option<String>,
+}
+
+/// A link to an entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub iri: String,
+    pub label: String,
+}
+
+/// A talk in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct TalkLink {
+    pub iri: String,
+    pub title: String,
+    pub date: Option<String>,
+}
+
+/// A speaker of a talk.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeakerView {
+    pub iri: String,
+    pub label: String,
+    pub role: Option<String>,
+    pub org: Option<String>,
+    pub org_label: Option<String>,
+}
+
+/// One page of a longer list, and how long the list is.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub total: usize,
+    pub offset: usize,
+    pub rows: Vec<T>,
+}
+
+impl<T> Page<T> {
+    fn of(all: Vec<T>, offset: usize, limit: usize) -> Page<T> {
+        let total = all.len();
+        Page { total, offset, rows: all.into_iter().skip(offset).take(limit).collect() }
+    }
+}
+
+/// Everything the page of one entity shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityView {
+    pub kind: Kind,
+    pub iri: String,
+    pub label: String,
+    pub aliases: Vec<String>,
+    pub category: Option<String>,
+    pub organizations: Vec<Link>,
+    pub speakers: Vec<SpeakerView>,
+    pub file: Option<String>,
+    pub line: Option<u64>,
+    pub stances: Option<Page<StanceRow>>,
+    pub mentions: Vec<Link>,
+    pub talks: Option<Page<TalkLink>>,
+}
+
+/// The page of an entity, its stance list paged; None when the IRI is no talk, person, organization or
+/// technology of the graph.
+pub fn entity(store: &Store, iri: &str, offset: usize, limit: usize) -> Result<Option<EntityView>> {
+    let r = Reader::new(store);
+    let Some(kind) = r.kind(iri)? else { return Ok(None) };
+    let mut view = EntityView {
+        kind,
+        iri: iri.to_string(),
+        label: r.label(iri)?,
+        aliases: Vec::new(),
+        category: None,
+        organizations: Vec::new(),
+        speakers: Vec::new(),
+        file: None,
+        line: None,
+        stances: None,
+        mentions: Vec::new(),
+        talks: None,
+    };
+    match kind {
+        Kind::Technology | Kind::Organization => {
+            let alt = NamedNode::new_unchecked(SKOS.iri("altLabel"));
+            let mut aliases: Vec<String> = r
+                .objects(iri, &alt)?
+                .into_iter()
+                .filter_map(|t| if let Term::Literal(l) = t { Some(l.value().to_string()) } else { None })
+                .filter(|a| *a != view.label)
+                .collect();
+            aliases.sort();
+            aliases.dedup();
+            view.aliases = aliases;
+            if let Some(cat) = r.link(iri, &tg("category"))? {
+                view.category = Some(r.label(&cat)?);
+            }
+            let side = if kind == Kind::Technology { "technology" } else { "organization" };
+            view.stances = Some(Page::of(stances_by(&r, &tg(side), iri)?, offset, limit));
+            view.talks = Some(Page::of(talks_of(&r, iri, kind)?, 0, limit));
+        }
+        Kind::Talk => {
+            for p in r.objects(iri, &tg("speaker"))?.iter().filter_map(iri_of) {
+                let org = r.link(p, &tg("worksFor"))?;
+                view.speakers.push(SpeakerView {
+                    iri: p.to_string(),
+                    label: r.label(p)?,
+                    role: r.literal(p, &tg("jobTitle"))?,
+                    org_label: match &org {
+                        Some(o) => Some(r.label(o)?),
+                        None => None,
+                    },
+                    org,
+                });
+            }
+            for m in r.objects(iri, &tg("mentions"))?.iter().filter_map(iri_of) {
+                view.mentions.push(Link { iri: m.to_string(), label: r.label(m)? });
+            }
+            (view.file, view.line) = r.talk_source(iri)?;
+            view.stances = Some(Page::of(stances_by(&r, &tg("talk"), iri)?, offset, limit));
+        }
+        Kind::Person => {
+            for o in r.objects(iri, &tg("worksFor"))?.iter().filter_map(iri_of) {
+                view.organizations.push(Link { iri: o.to_string(), label: r.label(o)? });
+            }
+            view.talks = Some(Page::of(talk_links(&r, r.subjects(&tg("speaker"), iri)?)?, 0, limit));
+        }
+    }
+    Ok(Some(view))
+}
+
+/// The stances whose `predicate` (organization, technology or talk) is `iri`: newest first, then by
+/// company, technology, file and line.
+fn stances_by(r: &Reader<'_>, predicate: &NamedNode, iri: &str) -> Result<Vec<StanceRow>> {
+    let mut rows: Vec<StanceRow> = Vec::new();
+    for node in r.subjects(predicate, iri)? {
+        let row = r.stance(&node)?;
+        if !rows.contains(&row) {
+            rows.push(row);
+        }
+    }
+    rows.sort_by(|a, b| {
+        b.date.cmp(&a.date).then_with(|| {
+            (&a.org_label, &a.tech_label, &a.file, a.line).cmp(&(&b.org_label, &b.tech_label, &b.file, b.line))
+        })
+    });
+    Ok(rows)
+}
+
+/// The talks that mention an organization or technology, or whose speakers work for the organization.
+fn talks_of(r: &Reader<'_>, iri: &str, kind: Kind) -> Result<Vec<TalkLink>> {
+    let mut talks = r.subjects(&tg("mentions"), iri)?;
+    if kind == Kind::Organization {
+        for person in r.subjects(&tg("worksFor"), iri)? {
+            talks.extend(r.subjects(&tg("speaker"), &person)?);
+        }
+    }
+    talk_links(r, talks)
+}
+
+fn talk_links(r: &Reader<'_>, talks: Vec<String>) -> Result<Vec<TalkLink>> {
+    let mut out: Vec<TalkLink> = Vec::new();
+    let unique: BTreeSet<String> = talks.into_iter().collect();
+    for t in unique {
+        out.push(TalkLink { title: r.label(&t)?, date: r.talk_date(&t)?, iri: t });
+    }
+    out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
+    Ok(out)
+}
+
+/// The nodes and edges around an entity, for the graph view.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Neighbourhood {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphNode {
+    pub id: String,
+    pub label: String,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct GraphEdge {
+    pub source: String,
+    pub target: String,
+    /// A stance kind (`adopted`, `uses`…) or `speaker`, `worksFor`, `mentions`.
+    pub kind: String,
+}
+
+/// The most edges one graph view draws.
+const MAX_EDGES: usize = 150;
+
+/// An entity, what it has stances with (or on), its speakers, talks and mentions, up to [`MAX_EDGES`].
+pub fn neighbourhood(store: &Store, iri: &str) -> Result<Neighbourhood> {
+    let r = Reader::new(store);
+    let mut edges: Vec<GraphEdge> = Vec::new();
+    let push = |edges: &mut Vec<GraphEdge>, source: &str, target: &str, kind: &str| {
+        let edge = GraphEdge { source: source.to_string(), target: target.to_string(), kind: kind.to_string() };
+        if edges.len() < MAX_EDGES && !edges.contains(&edge) {
+            edges.push(edge);
+        }
+    };
+    match r.kind(iri)? {
+        None => return Ok(Neighbourhood::default()),
+        Some(kind @ (Kind::Technology | Kind::Organization)) => {
+            let side = if kind == Kind::Technology { "technology" } else { "organization" };
+            for row in stances_by(&r, &tg(side), iri)? {
+                push(&mut edges, &row.org, &row.tech, &row.stance);
+            }
+        }
+        Some(Kind::Talk) => {
+            for p in r.objects(iri, &tg("speaker"))?.iter().filter_map(iri_of) {
+                push(&mut edges, iri, p, "speaker");
+                for o in r.objects(p, &tg("worksFor"))?.iter().filter_map(iri_of) {
+                    push(&mut edges, p, o, "worksFor");
+                }
+            }
+            for row in stances_by(&r, &tg("talk"), iri)? {
+                push(&mut edges, &row.org, &row.tech, &row.stance);
+            }
+            for m in r.objects(iri, &tg("mentions"))?.iter().filter_map(iri_of) {
+                push(&mut edges, iri, m, "mentions");
+            }
+        }
+        Some(Kind::Person) => {
+            for o in r.objects(iri, &tg("worksFor"))?.iter().filter_map(iri_of) {
+                push(&mut edges, iri, o, "worksFor");
+            }
+            for t in r.subjects(&tg("speaker"), iri)? {
+                push(&mut edges, &t, iri, "speaker");
+            }
+        }
+    }
+    let mut ids: BTreeSet<&str> = BTreeSet::from([iri]);
+    for e in &edges {
+        ids.insert(&e.source);
+        ids.insert(&e.target);
+    }
+    let mut nodes = Vec::new();
+    for id in ids {
+        if let Some(kind) = r.kind(id)? {
+            nodes.push(GraphNode { id: id.to_string(), label: r.label(id)?, kind });
+        }
+    }
+    let known: BTreeSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    edges.retain(|e| known.contains(e.source.as_str()) && known.contains(e.target.as_str()));
+    Ok(Neighbourhood { nodes, edges })
+}
+
+/// The technology radar: one blip per technology some company has a stance on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Radar {
+    pub quadrants: Vec<String>,
+    pub blips: Vec<Blip>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Blip {
+    pub iri: String,
+    pub label: String,
+    pub ring: &'static str,
+    pub quadrant: String,
+    /// The stance that placed it (the commonest of its ring).
+    pub stance: String,
+    pub companies: Vec<String>,
+}
+
+/// The radar's rings, innermost first, and the stances that put a technology in each.
+pub const RINGS: [(&str, &[&str]); 4] = [
+    ("Adopt", &["adopted", "uses"]),
+    ("Trial", &["evaluated"]),
+    ("Assess", &["considering"]),
+    ("Hold", &["rejected", "migratedFrom"]),
+];
+
+/// The ring of a set of stances: the ring most companies' stances fall in; a tie goes to the inner ring.
+pub fn ring_of(stances: &BTreeMap<String, usize>) -> (&'static str, String) {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, (_, kinds)) in RINGS.iter().enumerate() {
+        let n: usize = kinds.iter().map(|k| stances.get(*k).copied().unwrap_or(0)).sum();
+        if n > 0 && best.is_none_or(|(bn, _)| n > bn) {
+            best = Some((n, i));
+        }
+    }
+    let ring = best.map_or(3, |(_, i)| i);
+    let stance = RINGS[ring]
+        .1
+        .iter()
+        .max_by_key(|k| (stances.get(**k).copied().unwrap_or(0), std::cmp::Reverse(**k)))
+        .map_or_else(String::new, |k| k.to_string());
+    (RINGS[ring].0, stance)
+}
+
+/// The quadrant of a technology without a category (a candidate term, or one the vocabulary does not
+/// place): a radar has four quadrants and no fifth, and an unplaced term is most often a tool.
+pub const UNPLACED: &str = "Tools";
+
+/// Reads every stance triple (organization —kind→ technology) and places each technology.
+pub fn radar(store: &Store) -> Result<Radar> {
+    let r = Reader::new(store);
+    // technology → stance kind → companies (one vote per company and kind)
+    let mut votes: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    for kind in RINGS.iter().flat_map(|(_, kinds)| kinds.iter()) {
+        for q in store.quads_for_pattern(None, Some(tg(kind).as_ref()), None, None) {
+            let q = q?;
+            if let (NamedOrBlankNode::NamedNode(org), Term::NamedNode(tech)) = (q.subject, q.object) {
+                votes
+                    .entry(tech.into_string())
+                    .or_default()
+                    .entry(kind.to_string())
+                    .or_default()
+                    .insert(org.into_string());
+            }
+        }
+    }
+    let mut quadrants: Vec<String> = Vec::new();
+    for q in r.subjects(&NamedNode::new_unchecked(SKOS.iri("inScheme")), &TG.iri("radarQuadrants"))? {
+        quadrants.push(r.label(&q)?);
+    }
+    quadrants.sort();
+    let mut blips = Vec::new();
+    for (tech, kinds) in votes {
+        let counts: BTreeMap<String, usize> = kinds.iter().map(|(k, orgs)| (k.clone(), orgs.len())).collect();
+        let (ring, stance) = ring_of(&counts);
+        let quadrant = match r.link(&tech, &tg("category"))? {
+            Some(cat) => match r.link(&cat, &tg("radarQuadrant"))? {
+                Some(q) => r.label(&q)?,
+                None => UNPLACED.to_string(),
+            },
+            None => UNPLACED.to_string(),
+        };
+        let mut companies: Vec<String> =
+            kinds.values().flatten().collect::<BTreeSet<_>>().into_iter().map(|o| r.label(o)).collect::<Result<_>>()?;
+        companies.sort();
+        companies.dedup();
+        blips.push(Blip { label: r.label(&tech)?, iri: tech, ring, quadrant, stance, companies });
+    }
+    let ring_order = |ring: &str| RINGS.iter().position(|(r, _)| *r == ring);
+    blips.sort_by(|a, b| (ring_order(a.ring), &a.label).cmp(&(ring_order(b.ring), &b.label)));
+    Ok(Radar { quadrants, blips })
+}
+
+/// The store's counts, for the home page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    pub files: usize,
+    pub talks: usize,
+    pub people: usize,
+    pub organizations: usize,
+    pub technologies: usize,
+    pub stances: usize,
+}
+
+/// Counts what the name index holds and the stance nodes and files of the store.
+pub fn counts(store: &Store, names: &crate::lookup::NameIndex) -> Result<Counts> {
+    let count = |class: &str| -> Result<usize> {
+        let mut n = 0;
+        for q in store.quads_for_pattern(None, Some(rdf::TYPE), Some(tg(class).as_ref().into()), None) {
+            q?;
+            n += 1;
+        }
+        Ok(n)
+    };
+    let by_kind = |k: Kind| names.entries().filter(|e| e.kind == k).count();
+    Ok(Counts {
+        files: count("NotesFile")?,
+        talks: by_kind(Kind::Talk),
+        people: by_kind(Kind::Person),
+        organizations: by_kind(Kind::Organization),
+        technologies: by_kind(Kind::Technology),
+        stances: {
+            let mut n = 0;
+            for q in store.quads_for_pattern(None, Some(tg("stanceKind").as_ref()), None, None) {
+                q?;
+                n += 1;
+            }
+            n
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn votes(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
+        pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn a_technology_sits_in_the_ring_most_companies_put_it_in_and_a_tie_goes_inwards() {
+        assert_eq!(ring_of(&votes(&[("adopted", 1), ("uses", 2)])), ("Adopt", "uses".to_string()));
+        assert_eq!(ring_of(&votes(&[("evaluated", 2), ("rejected", 1)])).0, "Trial");
+        assert_eq!(ring_of(&votes(&[("considering", 1), ("rejected", 1)])).0, "Assess");
+        assert_eq!(ring_of(&votes(&[("migratedFrom", 2), ("adopted", 1)])), ("Hold", "migratedFrom".to_string()));
+    }
+}
