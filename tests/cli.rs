@@ -28,6 +28,24 @@ fn query_parameter_matches_aliases_in_any_case() {
 }
 
 #[test]
+fn query_parameter_that_names_nothing_gets_a_did_you_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |company: &str| {
+        let arg = format!("company={company}");
+        talkgraph(&dir.path().join("s")).args(["query", "company-profile", "--param", &arg]).output().unwrap()
+    };
+    let out = run("bookin");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no organization in the graph is called \"bookin\"; did you mean Booking.com"), "{err}");
+    // An alias the vocabulary knows ("booking") finds the company, with no note.
+    let known = run("booking");
+    assert!(!String::from_utf8_lossy(&known.stderr).contains("did you mean"), "a known name gets no note");
+    let rows = String::from_utf8_lossy(&known.stdout);
+    assert!(rows.contains("Kubernetes"), "{rows}");
+}
+
+#[test]
 fn query_parameters_with_sparql_syntax_stay_data() {
     let dir = tempfile::tempdir().unwrap();
     let hostile = "stolon\" } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o";

@@ -43,6 +43,11 @@ function link(iri, label) { return el("a", { href: entityHref(iri) }, label || i
 function stanceBadge(kind) { return el("span", { class: "stance stance-" + kind }, STANCE_WORDS[kind] || kind); }
 
 function show(...nodes) {
+  // A graph view being replaced is stopped first, so it never draws into a container that left the page.
+  if (window.talkgraphGraph) {
+    window.talkgraphGraph.destroy();
+    window.talkgraphGraph = null;
+  }
   main.replaceChildren(...nodes.flat(Infinity).filter((n) => n !== null && n !== undefined));
 }
 
@@ -158,6 +163,7 @@ async function drawGraph(iri) {
     return;
   }
   const g = await api("/api/graph?iri=" + encodeURIComponent(iri));
+  if (!container.isConnected) return; // the person moved on while the neighbourhood was on its way
   const shapes = { Organization: "round-rectangle", Technology: "ellipse", Talk: "diamond", Person: "triangle" };
   const cy = cytoscape({
     container,

@@ -90,8 +90,9 @@ pub async fn entity(
     let limit = number(&params, "limit", 100, 1000)?;
     let offset = number(&params, "offset", 0, usize::MAX)?;
     with_store(&state, move |s, _| {
-        views::entity(&s.store, &iri, offset, limit)
-            .map_err(internal)?
+        let whole = s.entity(&iri).map_err(internal)?;
+        whole
+            .map(|v| v.paged(offset, limit))
             .ok_or_else(|| Failure::not_found(format!("nothing in the graph is {iri}")))
     })
     .await
@@ -108,8 +109,8 @@ pub async fn graph(
 }
 
 /// `GET /api/radar`: the technology radar.
-pub async fn radar(State(state): State<Arc<AppState>>) -> Result<Json<views::Radar>, Failure> {
-    with_store(&state, |s, _| views::radar(&s.store).map_err(internal)).await.map(Json)
+pub async fn radar(State(state): State<Arc<AppState>>) -> Result<Json<Arc<views::Radar>>, Failure> {
+    with_store(&state, |s, _| s.radar().map_err(internal)).await.map(Json)
 }
 
 #[derive(Serialize)]

@@ -40,6 +40,9 @@ pub struct ServeOptions {
     pub concurrent: usize,
 }
 
+/// How many whole entity views the server keeps between requests.
+pub const KEPT_PAGES: usize = 256;
+
 /// What every request handler shares.
 pub struct AppState {
     pub store: Store,
@@ -49,6 +52,10 @@ pub struct AppState {
     pub names: RwLock<Arc<NameIndex>>,
     /// Counts re-ingests that changed the store: the page redraws when it moves.
     pub generation: AtomicU64,
+    /// Whole entity views of the current generation (their stance lists sorted once), for paging.
+    pub pages: std::sync::Mutex<(u64, std::collections::HashMap<String, Arc<views::EntityView>>)>,
+    /// The radar of the current generation, drawn once per change of the store.
+    pub radar: std::sync::Mutex<Option<(u64, Arc<views::Radar>)>>,
     pub permits: Semaphore,
     pub timeout: Duration,
     pub token: Option<String>,
@@ -58,6 +65,43 @@ impl AppState {
     /// The name index as it is now.
     pub fn names(&self) -> Arc<NameIndex> {
         self.names.read().map(|n| Arc::clone(&n)).unwrap_or_default()
+    }
+
+    /// The radar of the store as it is now: drawn on the first ask after each change, then kept.
+    pub fn radar(&self) -> Result<Arc<views::Radar>> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        if let Ok(slot) = self.radar.lock()
+            && let Some((drawn, radar)) = slot.as_ref()
+            && *drawn == generation
+        {
+            return Ok(Arc::clone(radar));
+        }
+        let radar = Arc::new(views::radar(&self.store)?);
+        if let Ok(mut slot) = self.radar.lock() {
+            *slot = Some((generation, Arc::clone(&radar)));
+        }
+        Ok(radar)
+    }
+
+    /// The whole view of an entity (None when the graph has no such entity), read once per generation;
+    /// at most [`KEPT_PAGES`] are kept.
+    pub fn entity(&self, iri: &str) -> Result<Option<Arc<views::EntityView>>> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        if let Ok(slot) = self.pages.lock()
+            && slot.0 == generation
+            && let Some(view) = slot.1.get(iri)
+        {
+            return Ok(Some(Arc::clone(view)));
+        }
+        let Some(view) = views::entity(&self.store, iri, 0, usize::MAX)? else { return Ok(None) };
+        let view = Arc::new(view);
+        if let Ok(mut slot) = self.pages.lock() {
+            if slot.0 != generation || slot.1.len() >= KEPT_PAGES {
+                *slot = (generation, std::collections::HashMap::new());
+            }
+            slot.1.insert(iri.to_string(), Arc::clone(&view));
+        }
+        Ok(Some(view))
     }
 
     /// Rebuilds the name index and moves the generation on, after the store changed.
@@ -166,6 +210,8 @@ pub fn run(
         roots: roots.clone(),
         names: RwLock::new(Arc::new(names)),
         generation: AtomicU64::new(0),
+        radar: std::sync::Mutex::new(None),
+        pages: std::sync::Mutex::new((0, std::collections::HashMap::new())),
         permits: Semaphore::new(options.concurrent.max(1)),
         timeout: options.timeout,
         token: options.token.clone(),

@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub struct Reader<'a> {
     store: &'a Store,
     labels: std::cell::RefCell<HashMap<String, String>>,
+    talks: std::cell::RefCell<HashMap<String, TalkFacts>>,
+    shared: std::cell::RefCell<HashMap<String, Option<String>>>,
 }
 
 /// A property of our vocabulary as a node.
@@ -25,7 +27,7 @@ fn tg(local: &str) -> NamedNode {
 
 impl<'a> Reader<'a> {
     pub fn new(store: &'a Store) -> Self {
-        Reader { store, labels: Default::default() }
+        Reader { store, labels: Default::default(), talks: Default::default(), shared: Default::default() }
     }
 
     /// Objects of `subject predicate ?o` in any graph, without repeats, in store order.
@@ -114,44 +116,89 @@ impl<'a> Reader<'a> {
         Ok((file, line))
     }
 
-    /// The date of a talk's event, if the notes give one.
-    fn talk_date(&self, talk: &str) -> Result<Option<String>> {
-        match self.link(talk, &tg("event"))? {
-            Some(event) => self.literal(&event, &tg("date")),
-            None => Ok(None),
+    /// Every property of a subject, in one scan of its quads: local name of the predicate → objects.
+    fn describe(&self, subject: &str) -> Result<HashMap<String, Vec<Term>>> {
+        let mut out: HashMap<String, Vec<Term>> = HashMap::new();
+        for q in self.store.quads_for_pattern(Some(NamedNodeRef::new_unchecked(subject).into()), None, None, None) {
+            let q = q?;
+            let name = q.predicate.as_str().rsplit(['#', '/']).next().unwrap_or("").to_string();
+            let list = out.entry(name).or_default();
+            if !list.contains(&q.object) {
+                list.push(q.object);
+            }
         }
+        Ok(out)
+    }
+
+    /// A talk's title, notes file path and date, read once per talk (paths once per notes file, dates
+    /// once per event).
+    fn talk_facts(&self, talk: &str) -> Result<TalkFacts> {
+        if let Some(known) = self.talks.borrow().get(talk) {
+            return Ok(known.clone());
+        }
+        let file = match self.link(talk, &tg("notesFile"))? {
+            Some(notes) => self.cached_literal(&notes, "path")?,
+            None => None,
+        };
+        let date = match self.link(talk, &tg("event"))? {
+            Some(event) => self.cached_literal(&event, "date")?,
+            None => None,
+        };
+        let facts = TalkFacts { title: self.label(talk)?, file, date };
+        self.talks.borrow_mut().insert(talk.to_string(), facts.clone());
+        Ok(facts)
+    }
+
+    /// A literal of a node many rows share (a notes file's path, an event's date), read once.
+    fn cached_literal(&self, subject: &str, local: &str) -> Result<Option<String>> {
+        let key = format!("{local} {subject}");
+        if let Some(known) = self.shared.borrow().get(&key) {
+            return Ok(known.clone());
+        }
+        let value = self.literal(subject, &tg(local))?;
+        self.shared.borrow_mut().insert(key, value.clone());
+        Ok(value)
     }
 
     /// One stance node as a row.
     fn stance(&self, node: &str) -> Result<StanceRow> {
-        let org = self.link(node, &tg("organization"))?.unwrap_or_default();
-        let tech = self.link(node, &tg("technology"))?.unwrap_or_default();
-        let kind = self.link(node, &tg("stanceKind"))?.unwrap_or_default();
-        let talk = self.link(node, &tg("talk"))?;
-        let (file, _) = match &talk {
-            Some(t) => self.talk_source(t)?,
-            None => (None, None),
+        let about = self.describe(node)?;
+        let first_iri = |key: &str| about.get(key).and_then(|v| v.iter().find_map(iri_of)).map(str::to_string);
+        let first_literal = |key: &str| {
+            about.get(key).and_then(|v| {
+                v.iter().find_map(|t| if let Term::Literal(l) = t { Some(l.value().to_string()) } else { None })
+            })
+        };
+        let org = first_iri("organization").unwrap_or_default();
+        let tech = first_iri("technology").unwrap_or_default();
+        let kind = first_iri("stanceKind").unwrap_or_default();
+        let talk = first_iri("talk");
+        let facts = match &talk {
+            Some(t) => Some(self.talk_facts(t)?),
+            None => None,
         };
         Ok(StanceRow {
             org_label: self.label(&org)?,
             tech_label: self.label(&tech)?,
             stance: TG.local(&kind).unwrap_or_default().to_string(),
-            evidence: self.literal(node, &tg("evidence"))?.unwrap_or_default(),
-            line: self.literal(node, &tg("line"))?.and_then(|l| l.parse().ok()).unwrap_or(0),
-            file: file.unwrap_or_default(),
-            talk_title: match &talk {
-                Some(t) => Some(self.label(t)?),
-                None => None,
-            },
-            date: match &talk {
-                Some(t) => self.talk_date(t)?,
-                None => None,
-            },
+            evidence: first_literal("evidence").unwrap_or_default(),
+            line: first_literal("line").and_then(|l| l.parse().ok()).unwrap_or(0),
+            file: facts.as_ref().and_then(|f| f.file.clone()).unwrap_or_default(),
+            talk_title: facts.as_ref().map(|f| f.title.clone()),
+            date: facts.and_then(|f| f.date),
             talk,
             org,
             tech,
         })
     }
+}
+
+/// What a stance row shows of its talk.
+#[derive(Debug, Clone)]
+struct TalkFacts {
+    title: String,
+    file: Option<String>,
+    date: Option<String>,
 }
 
 /// A stance with its evidence and where it was said.
@@ -205,10 +252,26 @@ pub struct Page<T> {
     pub rows: Vec<T>,
 }
 
-impl<T> Page<T> {
+impl<T: Clone> Page<T> {
     fn of(all: Vec<T>, offset: usize, limit: usize) -> Page<T> {
         let total = all.len();
         Page { total, offset, rows: all.into_iter().skip(offset).take(limit).collect() }
+    }
+
+    /// Another page of a whole list (one read with offset 0 and no limit).
+    fn slice(&self, offset: usize, limit: usize) -> Page<T> {
+        Page { total: self.total, offset, rows: self.rows.iter().skip(offset).take(limit).cloned().collect() }
+    }
+}
+
+impl EntityView {
+    /// The view with one page of its stances (and the first `limit` talks), from the whole view.
+    pub fn paged(&self, offset: usize, limit: usize) -> EntityView {
+        EntityView {
+            stances: self.stances.as_ref().map(|p| p.slice(offset, limit)),
+            talks: self.talks.as_ref().map(|p| p.slice(0, limit)),
+            ..self.clone()
+        }
     }
 }
 
@@ -330,7 +393,8 @@ fn talk_links(r: &Reader<'_>, talks: Vec<String>) -> Result<Vec<TalkLink>> {
     let mut out: Vec<TalkLink> = Vec::new();
     let unique: BTreeSet<String> = talks.into_iter().collect();
     for t in unique {
-        out.push(TalkLink { title: r.label(&t)?, date: r.talk_date(&t)?, iri: t });
+        let facts = r.talk_facts(&t)?;
+        out.push(TalkLink { title: facts.title, date: facts.date, iri: t });
     }
     out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
     Ok(out)
@@ -374,9 +438,21 @@ pub fn neighbourhood(store: &Store, iri: &str) -> Result<Neighbourhood> {
     match r.kind(iri)? {
         None => return Ok(Neighbourhood::default()),
         Some(kind @ (Kind::Technology | Kind::Organization)) => {
-            let side = if kind == Kind::Technology { "technology" } else { "organization" };
-            for row in stances_by(&r, &tg(side), iri)? {
-                push(&mut edges, &row.org, &row.tech, &row.stance);
+            // The direct stance triples (organization —kind→ technology): one lookup per kind.
+            for stance in RINGS.iter().flat_map(|(_, kinds)| kinds.iter()) {
+                let predicate = tg(stance);
+                let me = NamedNodeRef::new_unchecked(iri);
+                let quads = if kind == Kind::Technology {
+                    store.quads_for_pattern(None, Some(predicate.as_ref()), Some(me.into()), None)
+                } else {
+                    store.quads_for_pattern(Some(me.into()), Some(predicate.as_ref()), None, None)
+                };
+                for q in quads {
+                    let q = q?;
+                    if let (NamedOrBlankNode::NamedNode(org), Term::NamedNode(tech)) = (&q.subject, &q.object) {
+                        push(&mut edges, org.as_str(), tech.as_str(), stance);
+                    }
+                }
             }
         }
         Some(Kind::Talk) => {

@@ -49,6 +49,22 @@ try {
   check(await page.locator("#graph canvas").count() > 0, "the graph view has a canvas");
   await page.screenshot({ path: join(shots, "technology.png"), fullPage: true });
 
+  // The talk behind the evidence, and its speaker's page.
+  await row.locator("td:last-child a").first().click();
+  await page.waitForSelector("main .kind");
+  check((await page.textContent("main .kind")).trim().toLowerCase() === "talk", "the evidence's talk opens its talk page");
+  const speaker = page.locator("main ul li a").first();
+  check(await speaker.count() === 1, "the talk page lists its speakers");
+  const speakerName = (await speaker.textContent()).trim();
+  await page.screenshot({ path: join(shots, "talk.png"), fullPage: true });
+  await speaker.click();
+  await page.waitForFunction((name) => document.querySelector("main h1")?.textContent === name, speakerName);
+  check((await page.textContent("main .kind")).trim().toLowerCase() === "person", `${speakerName} has a person page`);
+  await page.screenshot({ path: join(shots, "person.png"), fullPage: true });
+  await page.goBack();
+  await page.goBack();
+  await page.waitForSelector("table.stances");
+
   // Clicking the evidence opens the notes file at that line.
   await row.locator("a.source").click();
   await page.waitForSelector("pre.notes .target");
