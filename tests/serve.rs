@@ -380,3 +380,22 @@ fn thirty_two_clients_for_twenty_seconds_get_no_errors_and_memory_stays_bounded(
     assert!(after < warm.max(50_000) * 4, "memory grew from {warm} kB to {after} kB");
     assert_eq!(get(&s.path("/api/stats"), "").0, 200);
 }
+
+#[test]
+fn a_long_stance_list_comes_in_pages() {
+    let s = Server::start(&[], &[]);
+    let (_, _, body) = get(&s.path("/api/search?q=united%20traders"), "");
+    let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let iri = enc(found["results"][0]["iri"].as_str().unwrap());
+    let page = |offset: usize| {
+        let (status, _, body) = get(&s.path(&format!("/api/entity?iri={iri}&limit=5&offset={offset}")), "");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["stances"].clone()
+    };
+    let (first, second) = (page(0), page(5));
+    assert!(first["total"].as_u64().unwrap() > 10, "{first}");
+    assert_eq!(first["total"], second["total"]);
+    assert_eq!((first["rows"].as_array().unwrap().len(), second["rows"].as_array().unwrap().len()), (5, 5));
+    assert_ne!(first["rows"][0], second["rows"][0]);
+    assert_eq!(second["offset"], 5);
+}

@@ -93,8 +93,8 @@ function pager(total, offset, go) {
     el("button", { disabled: offset + PAGE >= total ? "" : null, onclick: () => go(offset + PAGE) }, "Next"));
 }
 
-async function entityPage(iri, offset = 0) {
-  const e = await api(`/api/entity?iri=${encodeURIComponent(iri)}&limit=${PAGE}&offset=${offset}`);
+async function entityPage(iri, offset = 0, talkOffset = 0) {
+  const e = await api(`/api/entity?iri=${encodeURIComponent(iri)}&limit=${PAGE}&offset=${offset}&talkOffset=${talkOffset}`);
   const parts = [el("div", { class: "kind" }, e.kind), el("h1", {}, e.label)];
   if (e.aliases && e.aliases.length) parts.push(el("p", {}, "Also written: " + e.aliases.join(", ")));
   if (e.category) parts.push(el("p", {}, "Category: " + e.category));
@@ -131,7 +131,7 @@ async function entityPage(iri, offset = 0) {
     parts.push(el("h2", {}, "Stances"));
     if (e.stances.total) {
       parts.push(stanceTable(e.stances.rows, columns),
-        pager(e.stances.total, offset, (next) => entityPage(iri, next).catch(failure)));
+        pager(e.stances.total, offset, (next) => entityPage(iri, next, talkOffset).catch(failure)));
     } else {
       parts.push(el("p", {}, "No stance recorded."));
     }
@@ -142,7 +142,7 @@ async function entityPage(iri, offset = 0) {
   if (e.talks && e.talks.rows.length) {
     parts.push(el("h2", {}, "Talks"), el("ul", { class: "talks" }, e.talks.rows.map((t) =>
       el("li", {}, link(t.iri, t.title || "untitled talk"), t.date ? " (" + t.date + ")" : ""))));
-    if (e.talks.total > e.talks.rows.length) parts.push(el("p", {}, `${e.talks.rows.length} of ${e.talks.total} shown.`));
+    parts.push(pager(e.talks.total, talkOffset, (next) => entityPage(iri, offset, next).catch(failure)));
   }
   parts.push(el("h2", {}, "Neighbourhood"), graphLegend(), el("div", { id: "graph" }));
   show(...parts);

@@ -80,7 +80,8 @@ fn iri_param(params: &Pairs) -> Result<String, Failure> {
     get(params, "iri").map(str::to_string).ok_or_else(|| Failure::bad_request("give the entity: ?iri=…"))
 }
 
-/// `GET /api/entity?iri=…&limit=&offset=`: the page of a technology, organization, talk or person.
+/// `GET /api/entity?iri=…&limit=&offset=&talkOffset=`: the page of a technology, organization, talk or
+/// person, with one page of its stances (`offset`) and of its talks (`talkOffset`).
 pub async fn entity(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
@@ -89,10 +90,11 @@ pub async fn entity(
     let iri = iri_param(&params)?;
     let limit = number(&params, "limit", 100, 1000)?;
     let offset = number(&params, "offset", 0, usize::MAX)?;
+    let talk_offset = number(&params, "talkOffset", 0, usize::MAX)?;
     with_store(&state, move |s, _| {
         let whole = s.entity(&iri).map_err(internal)?;
         whole
-            .map(|v| v.paged(offset, limit))
+            .map(|v| v.paged(offset, talk_offset, limit))
             .ok_or_else(|| Failure::not_found(format!("nothing in the graph is {iri}")))
     })
     .await

@@ -265,11 +265,11 @@ impl<T: Clone> Page<T> {
 }
 
 impl EntityView {
-    /// The view with one page of its stances (and the first `limit` talks), from the whole view.
-    pub fn paged(&self, offset: usize, limit: usize) -> EntityView {
+    /// The view with one page of its stances and one of its talks, from the whole view.
+    pub fn paged(&self, offset: usize, talk_offset: usize, limit: usize) -> EntityView {
         EntityView {
             stances: self.stances.as_ref().map(|p| p.slice(offset, limit)),
-            talks: self.talks.as_ref().map(|p| p.slice(0, limit)),
+            talks: self.talks.as_ref().map(|p| p.slice(talk_offset, limit)),
             ..self.clone()
         }
     }
