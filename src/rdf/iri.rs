@@ -31,6 +31,27 @@ pub fn stance(talk_iri: &str, org_iri: &str, tech_iri: &str, line: usize) -> Str
     format!("{}{}/{}/L{line}", stance_prefix(talk_iri), tail(org_iri), tail(tech_iri))
 }
 
+/// What a stance node's IRI says of its stance (see [`stance`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StanceParts {
+    pub talk: String,
+    pub organization: String,
+    pub technology: String,
+    pub line: usize,
+}
+
+/// Reads a stance node's IRI back into its talk, organization, technology and line: the reverse of
+/// [`stance`] for organizations and technologies of our namespaces; None for any other IRI.
+pub fn parse_stance(iri: &str) -> Option<StanceParts> {
+    let rest = iri.strip_prefix(id::STANCE.base)?;
+    let mut parts = rest.rsplitn(4, '/');
+    let line = parts.next()?.strip_prefix('L')?.parse().ok()?;
+    let technology = id::TECH.iri(parts.next()?);
+    let organization = id::ORG.iri(parts.next()?);
+    let talk = id::TALK.iri(parts.next()?);
+    Some(StanceParts { talk, organization, technology, line })
+}
+
 /// What the IRIs of a talk's stance nodes start with (and no other talk's do).
 pub fn stance_prefix(talk_iri: &str) -> String {
     let talk_part = talk_iri.strip_prefix(id::TALK.base).unwrap_or(talk_iri);
@@ -54,6 +75,16 @@ mod tests {
             "https://talkgraph.dev/id/talk/2018/day-one-md/kafka-v-prode-2"
         );
         assert_eq!(notes("a.md"), "https://talkgraph.dev/id/notes/a-md");
+    }
+
+    #[test]
+    fn a_stance_iri_reads_back_into_its_parts() {
+        let t = talk("2018/day one.md", "Kafka в проде", 1);
+        let (o, k) = (id::ORG.iri("united-traders"), id::TECH.iri("stolon"));
+        let parts = parse_stance(&stance(&t, &o, &k, 259)).unwrap();
+        assert_eq!(parts, StanceParts { talk: t, organization: o, technology: k, line: 259 });
+        assert_eq!(parse_stance("https://example.org/x"), None);
+        assert_eq!(parse_stance(&id::STANCE.iri("a/b/c/Lx")), None);
     }
 
     #[test]

@@ -93,9 +93,8 @@ pub async fn entity(
     let talk_offset = number(&params, "talkOffset", 0, usize::MAX)?;
     with_store(&state, move |s, _| {
         let whole = s.entity(&iri).map_err(internal)?;
-        whole
-            .map(|v| v.paged(offset, talk_offset, limit))
-            .ok_or_else(|| Failure::not_found(format!("nothing in the graph is {iri}")))
+        let whole = whole.ok_or_else(|| Failure::not_found(format!("nothing in the graph is {iri}")))?;
+        views::page(&s.store, &whole, offset, talk_offset, limit).map_err(internal)
     })
     .await
     .map(Json)

@@ -53,7 +53,7 @@ pub struct AppState {
     /// Counts re-ingests that changed the store: the page redraws when it moves.
     pub generation: AtomicU64,
     /// Whole entity views of the current generation (their stance lists sorted once), for paging.
-    pub pages: std::sync::Mutex<(u64, std::collections::HashMap<String, Arc<views::EntityView>>)>,
+    pub pages: std::sync::Mutex<(u64, std::collections::HashMap<String, Arc<views::EntityIndex>>)>,
     /// The radar of the current generation, drawn once per change of the store.
     pub radar: std::sync::Mutex<Option<(u64, Arc<views::Radar>)>>,
     pub permits: Semaphore,
@@ -85,7 +85,7 @@ impl AppState {
 
     /// The whole view of an entity (None when the graph has no such entity), read once per generation;
     /// at most [`KEPT_PAGES`] are kept.
-    pub fn entity(&self, iri: &str) -> Result<Option<Arc<views::EntityView>>> {
+    pub fn entity(&self, iri: &str) -> Result<Option<Arc<views::EntityIndex>>> {
         let generation = self.generation.load(Ordering::SeqCst);
         if let Ok(slot) = self.pages.lock()
             && slot.0 == generation
@@ -93,7 +93,7 @@ impl AppState {
         {
             return Ok(Some(Arc::clone(view)));
         }
-        let Some(view) = views::entity(&self.store, iri, 0, usize::MAX)? else { return Ok(None) };
+        let Some(view) = views::entity(&self.store, iri)? else { return Ok(None) };
         let view = Arc::new(view);
         if let Ok(mut slot) = self.pages.lock() {
             if slot.0 != generation || slot.1.len() >= KEPT_PAGES {

@@ -149,6 +149,20 @@ impl<'a> Reader<'a> {
         Ok(facts)
     }
 
+    /// The date of a talk's event (read once per talk, and once per event).
+    fn talk_date(&self, talk: &str) -> Result<Option<String>> {
+        let key = format!("talk-date {talk}");
+        if let Some(known) = self.shared.borrow().get(&key) {
+            return Ok(known.clone());
+        }
+        let date = match self.link(talk, &tg("event"))? {
+            Some(event) => self.cached_literal(&event, "date")?,
+            None => None,
+        };
+        self.shared.borrow_mut().insert(key, date.clone());
+        Ok(date)
+    }
+
     /// A literal of a node many rows share (a notes file's path, an event's date), read once.
     fn cached_literal(&self, subject: &str, local: &str) -> Result<Option<String>> {
         let key = format!("{local} {subject}");
@@ -252,29 +266,6 @@ pub struct Page<T> {
     pub rows: Vec<T>,
 }
 
-impl<T: Clone> Page<T> {
-    fn of(all: Vec<T>, offset: usize, limit: usize) -> Page<T> {
-        let total = all.len();
-        Page { total, offset, rows: all.into_iter().skip(offset).take(limit).collect() }
-    }
-
-    /// Another page of a whole list (one read with offset 0 and no limit).
-    fn slice(&self, offset: usize, limit: usize) -> Page<T> {
-        Page { total: self.total, offset, rows: self.rows.iter().skip(offset).take(limit).cloned().collect() }
-    }
-}
-
-impl EntityView {
-    /// The view with one page of its stances and one of its talks, from the whole view.
-    pub fn paged(&self, offset: usize, talk_offset: usize, limit: usize) -> EntityView {
-        EntityView {
-            stances: self.stances.as_ref().map(|p| p.slice(offset, limit)),
-            talks: self.talks.as_ref().map(|p| p.slice(talk_offset, limit)),
-            ..self.clone()
-        }
-    }
-}
-
 /// Everything the page of one entity shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntityView {
@@ -292,9 +283,9 @@ pub struct EntityView {
     pub talks: Option<Page<TalkLink>>,
 }
 
-/// The page of an entity, its stance list paged; None when the IRI is no talk, person, organization or
-/// technology of the graph.
-pub fn entity(store: &Store, iri: &str, offset: usize, limit: usize) -> Result<Option<EntityView>> {
+/// What the page of an entity needs, its lists sorted but not read; None when the IRI is no talk,
+/// person, organization or technology of the graph.
+pub fn entity(store: &Store, iri: &str) -> Result<Option<EntityIndex>> {
     let r = Reader::new(store);
     let Some(kind) = r.kind(iri)? else { return Ok(None) };
     let mut view = EntityView {
@@ -311,6 +302,7 @@ pub fn entity(store: &Store, iri: &str, offset: usize, limit: usize) -> Result<O
         mentions: Vec::new(),
         talks: None,
     };
+    let (mut stance_nodes, mut talks) = (None, None);
     match kind {
         Kind::Technology | Kind::Organization => {
             let alt = NamedNode::new_unchecked(SKOS.iri("altLabel"));
@@ -327,8 +319,8 @@ pub fn entity(store: &Store, iri: &str, offset: usize, limit: usize) -> Result<O
                 view.category = Some(r.label(&cat)?);
             }
             let side = if kind == Kind::Technology { "technology" } else { "organization" };
-            view.stances = Some(Page::of(stances_by(&r, &tg(side), iri)?, offset, limit));
-            view.talks = Some(Page::of(talks_of(&r, iri, kind)?, 0, limit));
+            stance_nodes = Some(sorted_stance_nodes(&r, &tg(side), iri)?);
+            talks = Some(sorted_talks(&r, talks_of(&r, iri, kind)?)?);
         }
         Kind::Talk => {
             for p in r.objects(iri, &tg("speaker"))?.iter().filter_map(iri_of) {
@@ -348,56 +340,85 @@ pub fn entity(store: &Store, iri: &str, offset: usize, limit: usize) -> Result<O
                 view.mentions.push(Link { iri: m.to_string(), label: r.label(m)? });
             }
             (view.file, view.line) = r.talk_source(iri)?;
-            view.stances = Some(Page::of(stances_by(&r, &tg("talk"), iri)?, offset, limit));
+            stance_nodes = Some(sorted_stance_nodes(&r, &tg("talk"), iri)?);
         }
         Kind::Person => {
             for o in r.objects(iri, &tg("worksFor"))?.iter().filter_map(iri_of) {
                 view.organizations.push(Link { iri: o.to_string(), label: r.label(o)? });
             }
-            view.talks = Some(Page::of(talk_links(&r, r.subjects(&tg("speaker"), iri)?)?, 0, limit));
+            talks = Some(sorted_talks(&r, r.subjects(&tg("speaker"), iri)?)?);
         }
     }
-    Ok(Some(view))
+    Ok(Some(EntityIndex { view, stance_nodes, talks }))
 }
 
-/// The stances whose `predicate` (organization, technology or talk) is `iri`: newest first, then by
-/// company, technology, file and line.
-fn stances_by(r: &Reader<'_>, predicate: &NamedNode, iri: &str) -> Result<Vec<StanceRow>> {
-    let mut rows: Vec<StanceRow> = Vec::new();
+/// The stance nodes whose `predicate` (organization, technology or talk) is `iri`: newest first, then by
+/// company, technology, talk and line. Sorted by what each node's IRI says (see `rdf::iri::parse_stance`)
+/// and its talk's date, without reading the stances themselves: a page reads only the rows it shows.
+fn sorted_stance_nodes(r: &Reader<'_>, predicate: &NamedNode, iri: &str) -> Result<Vec<String>> {
+    type Key = (Option<String>, String, String, String, usize);
+    let mut keyed: Vec<(Key, String)> = Vec::new();
     for node in r.subjects(predicate, iri)? {
-        let row = r.stance(&node)?;
-        if !rows.contains(&row) {
-            rows.push(row);
-        }
+        let key = match crate::rdf::iri::parse_stance(&node) {
+            Some(p) => (r.talk_date(&p.talk)?, r.label(&p.organization)?, r.label(&p.technology)?, p.talk, p.line),
+            None => (None, String::new(), String::new(), node.clone(), 0),
+        };
+        keyed.push((key, node));
     }
-    rows.sort_by(|a, b| {
-        b.date.cmp(&a.date).then_with(|| {
-            (&a.org_label, &a.tech_label, &a.file, a.line).cmp(&(&b.org_label, &b.tech_label, &b.file, b.line))
-        })
+    keyed.sort_by(|(a, na), (b, nb)| {
+        b.0.cmp(&a.0).then_with(|| (&a.1, &a.2, &a.3, a.4, na).cmp(&(&b.1, &b.2, &b.3, b.4, nb)))
     });
-    Ok(rows)
+    Ok(keyed.into_iter().map(|(_, node)| node).collect())
 }
 
 /// The talks that mention an organization or technology, or whose speakers work for the organization.
-fn talks_of(r: &Reader<'_>, iri: &str, kind: Kind) -> Result<Vec<TalkLink>> {
+fn talks_of(r: &Reader<'_>, iri: &str, kind: Kind) -> Result<Vec<String>> {
     let mut talks = r.subjects(&tg("mentions"), iri)?;
     if kind == Kind::Organization {
         for person in r.subjects(&tg("worksFor"), iri)? {
             talks.extend(r.subjects(&tg("speaker"), &person)?);
         }
     }
-    talk_links(r, talks)
+    Ok(talks)
 }
 
-fn talk_links(r: &Reader<'_>, talks: Vec<String>) -> Result<Vec<TalkLink>> {
-    let mut out: Vec<TalkLink> = Vec::new();
+/// Talks newest first, then by IRI (their file, then their title), without repeats.
+fn sorted_talks(r: &Reader<'_>, talks: Vec<String>) -> Result<Vec<String>> {
     let unique: BTreeSet<String> = talks.into_iter().collect();
+    let mut keyed = Vec::with_capacity(unique.len());
     for t in unique {
-        let facts = r.talk_facts(&t)?;
-        out.push(TalkLink { title: facts.title, date: facts.date, iri: t });
+        keyed.push((r.talk_date(&t)?, t));
     }
-    out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
-    Ok(out)
+    keyed.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(keyed.into_iter().map(|(_, t)| t).collect())
+}
+
+/// An entity's view with its lists sorted (stance nodes and talks as IRIs), kept by the server per
+/// store generation; [`page`] reads the rows of one page of it.
+#[derive(Debug, Clone)]
+pub struct EntityIndex {
+    pub view: EntityView,
+    stance_nodes: Option<Vec<String>>,
+    talks: Option<Vec<String>>,
+}
+
+/// One page of an entity: `limit` stance rows from `offset` and `limit` talks from `talk_offset`.
+pub fn page(store: &Store, index: &EntityIndex, offset: usize, talk_offset: usize, limit: usize) -> Result<EntityView> {
+    let r = Reader::new(store);
+    let mut view = index.view.clone();
+    if let Some(nodes) = &index.stance_nodes {
+        let rows = nodes.iter().skip(offset).take(limit).map(|n| r.stance(n)).collect::<Result<Vec<_>>>()?;
+        view.stances = Some(Page { total: nodes.len(), offset, rows });
+    }
+    if let Some(talks) = &index.talks {
+        let mut rows = Vec::new();
+        for t in talks.iter().skip(talk_offset).take(limit) {
+            let facts = r.talk_facts(t)?;
+            rows.push(TalkLink { iri: t.clone(), title: facts.title, date: facts.date });
+        }
+        view.talks = Some(Page { total: talks.len(), offset: talk_offset, rows });
+    }
+    Ok(view)
 }
 
 /// The nodes and edges around an entity, for the graph view.
@@ -462,7 +483,8 @@ pub fn neighbourhood(store: &Store, iri: &str) -> Result<Neighbourhood> {
                     push(&mut edges, p, o, "worksFor");
                 }
             }
-            for row in stances_by(&r, &tg("talk"), iri)? {
+            for node in r.subjects(&tg("talk"), iri)? {
+                let row = r.stance(&node)?;
                 push(&mut edges, &row.org, &row.tech, &row.stance);
             }
             for m in r.objects(iri, &tg("mentions"))?.iter().filter_map(iri_of) {
