@@ -6,7 +6,7 @@
 use crate::vocab::{SKOS, TG, id};
 use anyhow::Result;
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, Term};
+use oxigraph::model::{GraphNameRef, Literal, NamedNode, Term};
 use oxigraph::store::Store;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -53,7 +53,6 @@ pub struct Entry {
 #[derive(Debug, Default)]
 pub struct NameIndex {
     entries: Vec<Entry>,
-    by_key: HashMap<String, Vec<usize>>,
 }
 
 /// The label properties read, the shown label's first.
@@ -113,38 +112,14 @@ impl NameIndex {
             let mut keys: Vec<String> = names.iter().map(|n| key(n)).filter(|k| !k.is_empty()).collect();
             keys.sort();
             keys.dedup();
-            let at = index.entries.len();
-            for k in &keys {
-                index.by_key.entry(k.clone()).or_default().push(at);
-            }
             index.entries.push(Entry { iri: iri.clone(), kind: *kind, label, keys });
         }
         Ok(index)
     }
 
-    /// How many entities it holds.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// True when it holds nothing.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Every entity, by IRI.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.entries.iter()
-    }
-
-    /// The entity with this IRI.
-    pub fn get(&self, iri: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.iri == iri)
-    }
-
-    /// True when some entity (of `kind`, if given) goes by this name exactly.
-    pub fn knows(&self, name: &str, kind: Option<Kind>) -> bool {
-        self.by_key.get(&key(name)).is_some_and(|at| at.iter().any(|&i| kind.is_none_or(|k| self.entries[i].kind == k)))
     }
 
     /// Entities whose names match `query`: exact names first, then names that start with it, then names
@@ -213,6 +188,15 @@ fn tail(iri: &str) -> &str {
     iri.rsplit(['/', '#']).next().unwrap_or(iri)
 }
 
+/// True when no entity goes by `name` as the canned queries look names up: no `tg:lookupKey` (of the
+/// notes or of the vocabulary) is its normalized form.
+pub fn names_nothing(store: &Store, name: &str) -> Result<bool> {
+    let key = NamedNode::new_unchecked(TG.iri("lookupKey"));
+    let literal = Literal::new_simple_literal(crate::text::normalize(name.trim()));
+    let found = store.quads_for_pattern(None, Some(key.as_ref()), Some(literal.as_ref().into()), None).next();
+    Ok(found.transpose()?.is_none())
+}
+
 /// The kind a canned-query parameter names, by its name (`tech`, `company`, `person`…).
 pub fn kind_of_parameter(name: &str) -> Option<Kind> {
     match name {
@@ -229,9 +213,4 @@ pub fn iri_of(term: &Term) -> Option<&str> {
         Term::NamedNode(n) => Some(n.as_str()),
         _ => None,
     }
-}
-
-/// A named node from a string the caller already holds as an IRI.
-pub fn node(iri: &str) -> NamedNodeRef<'_> {
-    NamedNodeRef::new_unchecked(iri)
 }

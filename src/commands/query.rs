@@ -73,27 +73,23 @@ fn check_required(query: &QueryText, params: &[(oxigraph::sparql::Variable, oxig
     Ok(())
 }
 
-/// A note for each parameter whose value names nothing in the graph (no lookup key matches it), with the
-/// nearest names: `company=booking` → "no company is called \"booking\"; did you mean Booking.com?".
-/// The name index is built only when some value is unknown.
+/// A note for each parameter whose value names nothing in the graph (`lookup::names_nothing`), with the
+/// nearest names: `company=bookin` → "no organization in the graph is called \"bookin\"; did you mean
+/// Booking.com?". The name index is built only when some value is unknown.
 fn unknown_names(store: &oxigraph::store::Store, raw: &[String]) -> Result<Vec<String>> {
-    use crate::lookup::{NameIndex, kind_of_parameter};
-    let key = oxigraph::model::NamedNode::new_unchecked(crate::vocab::TG.iri("lookupKey"));
+    use crate::lookup::{NameIndex, kind_of_parameter, names_nothing};
     let mut notes = Vec::new();
     let mut index: Option<NameIndex> = None;
-    for p in raw {
-        let Some((name, value)) = p.split_once('=') else { continue };
-        let name = name.trim().trim_start_matches(['?', '$']);
-        let Some(kind) = kind_of_parameter(name) else { continue };
-        let literal = oxigraph::model::Literal::new_simple_literal(crate::text::normalize(value.trim()));
-        if store.quads_for_pattern(None, Some(key.as_ref()), Some(literal.as_ref().into()), None).next().is_some() {
+    for (name, value) in sparql::named_values(raw)? {
+        let Some(kind) = kind_of_parameter(&name) else { continue };
+        if !names_nothing(store, &value)? {
             continue;
         }
         let names = match &mut index {
             Some(names) => names,
             None => index.insert(NameIndex::build(store)?),
         };
-        let near: Vec<String> = names.suggest(value, Some(kind), 3).into_iter().map(|e| e.label.clone()).collect();
+        let near: Vec<String> = names.suggest(&value, Some(kind), 3).into_iter().map(|e| e.label.clone()).collect();
         let what = format!("{kind:?}").to_lowercase();
         notes.push(if near.is_empty() {
             format!("no {what} in the graph is called {value:?}")

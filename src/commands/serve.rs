@@ -17,25 +17,22 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         bail!("--timeout must be a positive number of seconds");
     }
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let options = ServeOptions {
+        bind: args.bind,
+        token,
+        public: args.public,
+        timeout: Duration::from_secs_f64(args.timeout),
+        max_body: args.max_request,
+        concurrent: args.concurrent.unwrap_or(cores * 2),
+    };
+    // Refused before the notes are ingested, not after.
+    options.check_access()?;
     let location = location(cli);
     let store = store::open(&location, store::Workload::Ingest)?;
     let roots = roots_for(&store, &args.notes.paths)?;
     let report = sync(&store, &location, &roots)?;
     report_problems(cli, &report)?;
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let options = ServeOptions {
-        bind: args.bind,
-        token: if args.public && token.is_none() { None } else { token },
-        timeout: Duration::from_secs_f64(args.timeout),
-        max_body: args.max_request,
-        concurrent: args.concurrent.unwrap_or(cores * 2),
-    };
-    if !options.bind.ip().is_loopback() && options.token.is_none() && !args.public {
-        bail!(
-            "refusing to serve on {} without an access token: set TALKGRAPH_TOKEN or --token-file, or pass --public",
-            options.bind
-        );
-    }
     let (watched, again) = (store.clone(), roots.clone());
     let resync: Resync = Box::new(move || {
         let report = sync(&watched, &location, &again)?;
@@ -47,7 +44,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         }
         Ok(report.changed())
     });
-    crate::serve::run(store, roots, resync, &options, args.public)
+    crate::serve::run(store, roots, resync, &options)
 }
 
 /// The access token, from `--token-file` or `TALKGRAPH_TOKEN`; never printed.

@@ -2,9 +2,10 @@
 //! the radar, the notes files, and the canned queries with their parameters bound as terms (JSON, or CSV
 //! by `Accept`).
 
+use super::params::Params;
 use super::protocol::negotiate;
 use super::{AppState, Failure, views, with_store};
-use crate::lookup::{Entry, kind_of_parameter};
+use crate::lookup::{Entry, kind_of_parameter, names_nothing};
 use crate::sparql::{self, QueryText};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -15,20 +16,8 @@ use serde::Serialize;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-type Pairs = Vec<(String, String)>;
-
-fn pairs(query: Option<String>) -> Pairs {
-    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn get<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-fn number(pairs: &Pairs, name: &str, default: usize, most: usize) -> Result<usize, Failure> {
-    match get(pairs, name) {
+fn number(params: &Params, name: &str, default: usize, most: usize) -> Result<usize, Failure> {
+    match params.first(name) {
         None => Ok(default),
         Some(v) => v
             .parse::<usize>()
@@ -63,8 +52,8 @@ pub async fn search(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<SearchAnswer>, Failure> {
-    let params = pairs(query);
-    let q = get(&params, "q").unwrap_or("").trim().to_string();
+    let params = Params::from_query(query);
+    let q = params.first("q").unwrap_or("").trim().to_string();
     if q.is_empty() {
         return Err(Failure::bad_request("give a name to search for: ?q=…"));
     }
@@ -76,8 +65,8 @@ pub async fn search(
 }
 
 /// The `iri` parameter, required.
-fn iri_param(params: &Pairs) -> Result<String, Failure> {
-    get(params, "iri").map(str::to_string).ok_or_else(|| Failure::bad_request("give the entity: ?iri=…"))
+fn iri_param(params: &Params) -> Result<String, Failure> {
+    params.first("iri").map(str::to_string).ok_or_else(|| Failure::bad_request("give the entity: ?iri=…"))
 }
 
 /// `GET /api/entity?iri=…&limit=&offset=&talkOffset=`: the page of a technology, organization, talk or
@@ -86,7 +75,7 @@ pub async fn entity(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<views::EntityView>, Failure> {
-    let params = pairs(query);
+    let params = Params::from_query(query);
     let iri = iri_param(&params)?;
     let limit = number(&params, "limit", 100, 1000)?;
     let offset = number(&params, "offset", 0, usize::MAX)?;
@@ -105,7 +94,7 @@ pub async fn graph(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<views::Neighbourhood>, Failure> {
-    let iri = iri_param(&pairs(query))?;
+    let iri = iri_param(&Params::from_query(query))?;
     with_store(&state, move |s, _| views::neighbourhood(&s.store, &iri).map_err(internal)).await.map(Json)
 }
 
@@ -123,8 +112,8 @@ pub struct NotesFile {
 /// `GET /api/file?path=…`: a notes file the store was built from, as lines. Only paths the store
 /// records are served, and only from inside the folders it follows.
 pub async fn file(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Result<Json<NotesFile>, Failure> {
-    let params = pairs(query);
-    let path = get(&params, "path").ok_or_else(|| Failure::bad_request("give the file: ?path=…"))?.to_string();
+    let params = Params::from_query(query);
+    let path = params.first("path").ok_or_else(|| Failure::bad_request("give the file: ?path=…"))?.to_string();
     with_store(&state, move |s, _| {
         let manifest = crate::store::manifest(&s.store).map_err(internal)?;
         if !manifest.contains_key(&path) {
@@ -223,13 +212,14 @@ pub async fn canned(
         .find(|(n, _)| *n == name)
         .map(|(_, t)| *t)
         .ok_or_else(|| Failure::not_found(format!("no canned query {name:?}; GET /api/queries lists them")))?;
-    let params = pairs(query);
+    let params = Params::from_query(query);
     let limit = number(&params, "limit", usize::MAX, usize::MAX)?;
     let offset = number(&params, "offset", 0, usize::MAX)?;
     let declared = sparql::declared_parameters(text);
     let mut given = Vec::new();
     for (param, about) in &declared {
-        let value = get(&params, param)
+        let value = params
+            .first(param)
             .ok_or_else(|| Failure::bad_request(format!("query {name} needs ?{param}=… ({about})")))?;
         given.push(format!("{param}={value}"));
     }
@@ -238,7 +228,7 @@ pub async fn canned(
         Failure(axum::http::StatusCode::NOT_ACCEPTABLE, "ask for application/json or text/csv".into())
     })?;
     let named: Vec<(String, String)> =
-        declared.iter().filter_map(|(p, _)| get(&params, p).map(|v| (p.to_string(), v.to_string()))).collect();
+        declared.iter().filter_map(|(p, _)| params.first(p).map(|v| (p.to_string(), v.to_string()))).collect();
     let answer = with_store(&state, move |s, token| {
         let query = QueryText { origin: name.clone(), text: text.to_string() };
         let results = sparql::run_cancellable(&s.store, &query, &bound, token)
@@ -262,7 +252,7 @@ pub async fn canned(
                     .collect()
             })
             .collect();
-        let unknown = if total == 0 { unknown_parameter(s, &named) } else { None };
+        let unknown = if total == 0 { unknown_parameter(s, &named)? } else { None };
         Ok(Rows { variables, total, offset, rows, unknown })
     })
     .await?;
@@ -273,16 +263,15 @@ pub async fn canned(
 }
 
 /// The first parameter that names nothing of its kind in the graph, with the nearest names.
-fn unknown_parameter(state: &AppState, named: &[(String, String)]) -> Option<Unknown> {
-    let names = state.names();
-    named.iter().find_map(|(param, value)| {
+fn unknown_parameter(state: &AppState, named: &[(String, String)]) -> Result<Option<Unknown>, Failure> {
+    for (param, value) in named {
         let kind = kind_of_parameter(param);
-        (!names.knows(value, kind)).then(|| Unknown {
-            param: param.clone(),
-            value: value.clone(),
-            suggestions: names.suggest(value, kind, 5).into_iter().cloned().collect(),
-        })
-    })
+        if kind.is_some() && names_nothing(&state.store, value).map_err(internal)? {
+            let suggestions = state.names().suggest(value, kind, 5).into_iter().cloned().collect();
+            return Ok(Some(Unknown { param: param.clone(), value: value.clone(), suggestions }));
+        }
+    }
+    Ok(None)
 }
 
 fn to_csv(rows: &Rows) -> String {

@@ -6,6 +6,7 @@
 mod access;
 mod api;
 mod assets;
+mod params;
 mod protocol;
 mod views;
 pub mod watch;
@@ -32,6 +33,8 @@ pub struct ServeOptions {
     pub bind: SocketAddr,
     /// The access token every request must carry, if any.
     pub token: Option<String>,
+    /// Serve a non-loopback address without a token.
+    pub public: bool,
     /// Longest a query may run.
     pub timeout: Duration,
     /// Largest request body accepted, in bytes.
@@ -43,6 +46,55 @@ pub struct ServeOptions {
 /// How many whole entity views the server keeps between requests.
 pub const KEPT_PAGES: usize = 256;
 
+impl ServeOptions {
+    /// Notes can be private: a non-loopback address needs a token, or `--public` said out loud.
+    pub fn check_access(&self) -> Result<()> {
+        if !self.bind.ip().is_loopback() && self.token.is_none() && !self.public {
+            bail!(
+                "refusing to serve on {} without an access token: set TALKGRAPH_TOKEN or --token-file, or pass --public",
+                self.bind
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Values derived from the store, kept until the store's generation moves on (at most `most` at once).
+pub struct Kept<V> {
+    slot: std::sync::Mutex<(u64, std::collections::HashMap<String, Arc<V>>)>,
+    most: usize,
+}
+
+impl<V> Kept<V> {
+    pub fn new(most: usize) -> Self {
+        Kept { slot: std::sync::Mutex::new((0, std::collections::HashMap::new())), most }
+    }
+
+    /// The value kept for `key` in this generation, else `make`'s (kept when there is one).
+    pub fn get_or_make(
+        &self,
+        generation: u64,
+        key: &str,
+        make: impl FnOnce() -> Result<Option<V>>,
+    ) -> Result<Option<Arc<V>>> {
+        if let Ok(slot) = self.slot.lock()
+            && slot.0 == generation
+            && let Some(value) = slot.1.get(key)
+        {
+            return Ok(Some(Arc::clone(value)));
+        }
+        let Some(value) = make()? else { return Ok(None) };
+        let value = Arc::new(value);
+        if let Ok(mut slot) = self.slot.lock() {
+            if slot.0 != generation || slot.1.len() >= self.most {
+                *slot = (generation, std::collections::HashMap::new());
+            }
+            slot.1.insert(key.to_string(), Arc::clone(&value));
+        }
+        Ok(Some(value))
+    }
+}
+
 /// What every request handler shares.
 pub struct AppState {
     pub store: Store,
@@ -53,9 +105,9 @@ pub struct AppState {
     /// Counts re-ingests that changed the store: the page redraws when it moves.
     pub generation: AtomicU64,
     /// Whole entity views of the current generation (their stance lists sorted once), for paging.
-    pub pages: std::sync::Mutex<(u64, std::collections::HashMap<String, Arc<views::EntityIndex>>)>,
+    pub pages: Kept<views::EntityIndex>,
     /// The radar of the current generation, drawn once per change of the store.
-    pub radar: std::sync::Mutex<Option<(u64, Arc<views::Radar>)>>,
+    pub radar: Kept<views::Radar>,
     pub permits: Semaphore,
     pub timeout: Duration,
     pub token: Option<String>,
@@ -70,38 +122,15 @@ impl AppState {
     /// The radar of the store as it is now: drawn on the first ask after each change, then kept.
     pub fn radar(&self) -> Result<Arc<views::Radar>> {
         let generation = self.generation.load(Ordering::SeqCst);
-        if let Ok(slot) = self.radar.lock()
-            && let Some((drawn, radar)) = slot.as_ref()
-            && *drawn == generation
-        {
-            return Ok(Arc::clone(radar));
-        }
-        let radar = Arc::new(views::radar(&self.store)?);
-        if let Ok(mut slot) = self.radar.lock() {
-            *slot = Some((generation, Arc::clone(&radar)));
-        }
-        Ok(radar)
+        let drawn = self.radar.get_or_make(generation, "", || views::radar(&self.store).map(Some))?;
+        drawn.ok_or_else(|| anyhow::anyhow!("the radar could not be drawn"))
     }
 
-    /// The whole view of an entity (None when the graph has no such entity), read once per generation;
-    /// at most [`KEPT_PAGES`] are kept.
+    /// The sorted lists of an entity's page (None when the graph has no such entity), read once per
+    /// generation.
     pub fn entity(&self, iri: &str) -> Result<Option<Arc<views::EntityIndex>>> {
         let generation = self.generation.load(Ordering::SeqCst);
-        if let Ok(slot) = self.pages.lock()
-            && slot.0 == generation
-            && let Some(view) = slot.1.get(iri)
-        {
-            return Ok(Some(Arc::clone(view)));
-        }
-        let Some(view) = views::entity(&self.store, iri)? else { return Ok(None) };
-        let view = Arc::new(view);
-        if let Ok(mut slot) = self.pages.lock() {
-            if slot.0 != generation || slot.1.len() >= KEPT_PAGES {
-                *slot = (generation, std::collections::HashMap::new());
-            }
-            slot.1.insert(iri.to_string(), Arc::clone(&view));
-        }
-        Ok(Some(view))
+        self.pages.get_or_make(generation, iri, || views::entity(&self.store, iri))
     }
 
     /// Rebuilds the name index and moves the generation on, after the store changed.
@@ -194,24 +223,16 @@ pub fn router(state: Arc<AppState>, max_body: usize) -> Router {
 }
 
 /// Serves until Ctrl-C (or SIGTERM): the store is already brought up to date with `roots`.
-pub fn run(
-    store: Store,
-    roots: Vec<PathBuf>,
-    resync: watch::Resync,
-    options: &ServeOptions,
-    public: bool,
-) -> Result<()> {
-    if !options.bind.ip().is_loopback() && options.token.is_none() && !public {
-        bail!("refusing to serve on {} without an access token or --public", options.bind);
-    }
+pub fn run(store: Store, roots: Vec<PathBuf>, resync: watch::Resync, options: &ServeOptions) -> Result<()> {
+    options.check_access()?;
     let names = NameIndex::build(&store)?;
     let state = Arc::new(AppState {
         store,
         roots: roots.clone(),
         names: RwLock::new(Arc::new(names)),
         generation: AtomicU64::new(0),
-        radar: std::sync::Mutex::new(None),
-        pages: std::sync::Mutex::new((0, std::collections::HashMap::new())),
+        radar: Kept::new(1),
+        pages: Kept::new(KEPT_PAGES),
         permits: Semaphore::new(options.concurrent.max(1)),
         timeout: options.timeout,
         token: options.token.clone(),

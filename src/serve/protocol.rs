@@ -2,6 +2,7 @@
 //! `application/sparql-query` body, results by content negotiation, `default-graph-uri` and
 //! `named-graph-uri` honoured, a service description on a bare `GET`, updates refused.
 
+use super::params::Params;
 use super::{AppState, Failure, with_store};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -13,21 +14,6 @@ use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use std::sync::Arc;
 
-/// The request's parameters, in order, repeated names kept.
-type Pairs = Vec<(String, String)>;
-
-fn pairs(text: &[u8]) -> Pairs {
-    form_urlencoded::parse(text).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-}
-
-fn first<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-fn all(pairs: &Pairs, name: &str) -> Vec<String> {
-    pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
-}
-
 fn refused_update() -> Failure {
     Failure(StatusCode::FORBIDDEN, "this endpoint is read-only: SPARQL updates are refused".into())
 }
@@ -38,11 +24,11 @@ pub async fn sparql_get(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
-    let params = pairs(query.unwrap_or_default().as_bytes());
-    if first(&params, "update").is_some() {
+    let params = Params::from_query(query);
+    if params.first("update").is_some() {
         return Err(refused_update());
     }
-    match first(&params, "query") {
+    match params.first("query") {
         Some(text) => answer(&state, text.to_string(), &params, &headers).await,
         None => Ok(service_description()),
     }
@@ -55,7 +41,7 @@ pub async fn sparql_post(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let mut params = pairs(query.unwrap_or_default().as_bytes());
+    let mut params = Params::from_query(query);
     let kind = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let kind = kind.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let text = match kind.as_str() {
@@ -66,11 +52,11 @@ pub async fn sparql_post(
             if std::str::from_utf8(&body).is_err() {
                 return Err(Failure::bad_request("the form is not valid UTF-8"));
             }
-            params.extend(pairs(&body));
-            if first(&params, "update").is_some() {
+            params.extend(Params::from_bytes(&body));
+            if params.first("update").is_some() {
                 return Err(refused_update());
             }
-            first(&params, "query").ok_or_else(|| Failure::bad_request("the form has no query= field"))?.to_string()
+            params.first("query").ok_or_else(|| Failure::bad_request("the form has no query= field"))?.to_string()
         }
         "application/sparql-update" => return Err(refused_update()),
         other => {
@@ -84,7 +70,12 @@ pub async fn sparql_post(
 }
 
 /// Parses, evaluates and serializes one query, as the client's `Accept` asks.
-async fn answer(state: &Arc<AppState>, text: String, params: &Pairs, headers: &HeaderMap) -> Result<Response, Failure> {
+async fn answer(
+    state: &Arc<AppState>,
+    text: String,
+    params: &Params,
+    headers: &HeaderMap,
+) -> Result<Response, Failure> {
     let query = spargebra::SparqlParser::new().parse_query(&text).map_err(|e| {
         if spargebra::SparqlParser::new().parse_update(&text).is_ok() {
             refused_update()
@@ -92,8 +83,8 @@ async fn answer(state: &Arc<AppState>, text: String, params: &Pairs, headers: &H
             Failure::bad_request(format!("SPARQL syntax error: {e}"))
         }
     })?;
-    let default_graphs = named_nodes(&all(params, "default-graph-uri"))?;
-    let named_graphs = named_nodes(&all(params, "named-graph-uri"))?;
+    let default_graphs = named_nodes(&params.all("default-graph-uri"))?;
+    let named_graphs = named_nodes(&params.all("named-graph-uri"))?;
     let graph_shaped = matches!(query, spargebra::Query::Construct { .. } | spargebra::Query::Describe { .. });
     let (media, format) = if graph_shaped {
         let (media, rdf) = negotiate(headers, &RDF_FORMATS).ok_or_else(not_acceptable)?;
@@ -156,7 +147,13 @@ fn evaluation_failure(e: oxigraph::sparql::QueryEvaluationError) -> Failure {
 
 fn evaluation_failure_text(e: &anyhow::Error) -> Failure {
     let text = format!("{e:#}");
-    if text.to_ascii_lowercase().contains("cancel") {
+    let cancelled = e.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<oxigraph::sparql::QueryEvaluationError>(),
+            Some(oxigraph::sparql::QueryEvaluationError::Cancelled)
+        )
+    });
+    if cancelled {
         Failure(StatusCode::SERVICE_UNAVAILABLE, "the query ran past the server's timeout and was stopped".into())
     } else {
         Failure::bad_request(format!("the query failed: {text}"))
@@ -239,8 +236,8 @@ pub async fn graph_store(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
-    let params = pairs(query.unwrap_or_default().as_bytes());
-    let graph = match (first(&params, "graph"), params.iter().any(|(k, _)| k == "default")) {
+    let params = Params::from_query(query);
+    let graph = match (params.first("graph"), params.has("default")) {
         (Some(iri), false) => Some(named_nodes(&[iri.to_string()])?.remove(0)),
         (None, true) => None,
         _ => return Err(Failure::bad_request("give exactly one of ?graph=IRI or ?default")),

@@ -106,16 +106,6 @@ impl<'a> Reader<'a> {
         Ok(self.objects(iri, &rdf::TYPE.into_owned())?.iter().filter_map(iri_of).find_map(Kind::of_class))
     }
 
-    /// The notes file (path) a talk came from, and the talk's line.
-    fn talk_source(&self, talk: &str) -> Result<(Option<String>, Option<u64>)> {
-        let file = match self.link(talk, &tg("notesFile"))? {
-            Some(notes) => self.literal(&notes, &tg("path"))?,
-            None => None,
-        };
-        let line = self.literal(talk, &tg("line"))?.and_then(|l| l.parse().ok());
-        Ok((file, line))
-    }
-
     /// Every property of a subject, in one scan of its quads: local name of the predicate → objects.
     fn describe(&self, subject: &str) -> Result<HashMap<String, Vec<Term>>> {
         let mut out: HashMap<String, Vec<Term>> = HashMap::new();
@@ -339,7 +329,8 @@ pub fn entity(store: &Store, iri: &str) -> Result<Option<EntityIndex>> {
             for m in r.objects(iri, &tg("mentions"))?.iter().filter_map(iri_of) {
                 view.mentions.push(Link { iri: m.to_string(), label: r.label(m)? });
             }
-            (view.file, view.line) = r.talk_source(iri)?;
+            view.file = r.talk_facts(iri)?.file;
+            view.line = r.literal(iri, &tg("line"))?.and_then(|l| l.parse().ok());
             stance_nodes = Some(sorted_stance_nodes(&r, &tg("talk"), iri)?);
         }
         Kind::Person => {
@@ -622,9 +613,9 @@ pub struct Counts {
 
 /// Counts what the name index holds and the stance nodes and files of the store.
 pub fn counts(store: &Store, names: &crate::lookup::NameIndex) -> Result<Counts> {
-    let count = |class: &str| -> Result<usize> {
+    let count = |predicate: NamedNodeRef<'_>, class: Option<&NamedNode>| -> Result<usize> {
         let mut n = 0;
-        for q in store.quads_for_pattern(None, Some(rdf::TYPE), Some(tg(class).as_ref().into()), None) {
+        for q in store.quads_for_pattern(None, Some(predicate), class.map(|c| c.as_ref().into()), None) {
             q?;
             n += 1;
         }
@@ -632,19 +623,12 @@ pub fn counts(store: &Store, names: &crate::lookup::NameIndex) -> Result<Counts>
     };
     let by_kind = |k: Kind| names.entries().filter(|e| e.kind == k).count();
     Ok(Counts {
-        files: count("NotesFile")?,
+        files: count(rdf::TYPE, Some(&tg("NotesFile")))?,
         talks: by_kind(Kind::Talk),
         people: by_kind(Kind::Person),
         organizations: by_kind(Kind::Organization),
         technologies: by_kind(Kind::Technology),
-        stances: {
-            let mut n = 0;
-            for q in store.quads_for_pattern(None, Some(tg("stanceKind").as_ref()), None, None) {
-                q?;
-                n += 1;
-            }
-            n
-        },
+        stances: count(tg("stanceKind").as_ref(), None)?,
     })
 }
 

@@ -64,15 +64,23 @@ pub fn declared_parameters(text: &str) -> Vec<(&str, &str)> {
 /// technology or organization by any of its names through an index.
 pub fn parameters(raw: &[String]) -> Result<Vec<(Variable, Literal)>> {
     let mut out = Vec::new();
-    for p in raw {
-        let (name, value) = p.split_once('=').ok_or_else(|| anyhow!("parameter {p:?} is not NAME=VALUE"))?;
-        let name = name.trim().trim_start_matches(['?', '$']);
-        let var = Variable::new(name).map_err(|e| anyhow!("parameter name {name:?}: {e}"))?;
+    for (name, value) in named_values(raw)? {
+        let var = Variable::new(&name).map_err(|e| anyhow!("parameter name {name:?}: {e}"))?;
         let key = Variable::new(format!("{name}Key")).map_err(|e| anyhow!("parameter name {name:?}: {e}"))?;
-        out.push((var, Literal::new_simple_literal(value)));
+        out.push((var, Literal::new_simple_literal(&value)));
         out.push((key, Literal::new_simple_literal(crate::text::normalize(value.trim()))));
     }
     Ok(out)
+}
+
+/// Splits `NAME=VALUE` parameters into names (without a leading `?` or `$`) and values.
+pub fn named_values(raw: &[String]) -> Result<Vec<(String, String)>> {
+    raw.iter()
+        .map(|p| {
+            let (name, value) = p.split_once('=').ok_or_else(|| anyhow!("parameter {p:?} is not NAME=VALUE"))?;
+            Ok((name.trim().trim_start_matches(['?', '$']).to_string(), value.to_string()))
+        })
+        .collect()
 }
 
 /// Runs a read-only query over the union of all graphs. A SELECT ordered by projected variables is
