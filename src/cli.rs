@@ -25,11 +25,16 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct StoreArgs {
     /// The store folder (RocksDB) [default: .talkgraph in the working directory].
-    #[arg(long, global = true, value_name = "DIR", conflicts_with = "memory")]
+    #[arg(long, global = true, value_name = "DIR", conflicts_with_all = ["memory", "endpoint"])]
     pub store: Option<PathBuf>,
     /// Use a throwaway in-memory store, built from the notes for this one command.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "endpoint")]
     pub memory: bool,
+    /// Answer `query` and `stats` from a remote SPARQL query endpoint (Oxigraph `…/query`, Virtuoso
+    /// `…/sparql`, Fuseki `…/ds/query`) instead of the local store. Credentials come from
+    /// TALKGRAPH_USER/TALKGRAPH_PASSWORD or a netrc entry for the host.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<String>,
 }
 
 /// The subcommands.
@@ -47,6 +52,9 @@ pub enum Command {
     Candidates(CandidatesArgs),
     /// Score extraction against gold annotations: precision, recall and F1 per kind of fact.
     Eval(EvalArgs),
+    /// Send the graph to a SPARQL server by the Graph Store Protocol (one named graph per notes file, only
+    /// those changed since the last push to that URL), or by SPARQL Update with --update.
+    Push(PushArgs),
     /// Serve the graph: a web page to explore it, a read-only SPARQL endpoint and the canned queries over
     /// HTTP, re-ingesting notes as they change. Ctrl-C stops it.
     Serve(ServeArgs),
@@ -93,7 +101,7 @@ pub struct QueryArgs {
     pub list: bool,
 }
 
-/// RDF formats for export.
+/// Export formats: RDF, and the projections for graph tools and radars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     /// Turtle (all graphs merged).
@@ -104,10 +112,14 @@ pub enum ExportFormat {
     Nq,
     /// TriG (one graph per notes file).
     Trig,
-    /// JSON-LD (all graphs merged).
+    /// JSON-LD with a compact @context, one @graph per notes file.
     Jsonld,
     /// RDF/XML (all graphs merged).
     Rdf,
+    /// GraphML property graph (Gephi, Cytoscape, yEd, networkx, igraph): one edge per stance with its evidence.
+    Graphml,
+    /// The technology radar as Build-Your-Own-Radar CSV (name,ring,quadrant,isNew,description).
+    Radar,
 }
 
 /// `export` arguments.
@@ -123,6 +135,26 @@ pub struct ExportArgs {
     /// technology, organization and cue word of `ontology/`).
     #[arg(long, value_enum, default_value_t = Scope::Schema)]
     pub ontology: Scope,
+}
+
+/// `push` arguments.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The server's Graph Store endpoint (Oxigraph `http://host:7878/store`, Fuseki `…/ds/data`, Virtuoso
+    /// `…/sparql-graph-crud-auth`), or with --update its SPARQL Update endpoint.
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// Send every graph, not only those changed since the last push to this URL.
+    #[arg(long)]
+    pub all: bool,
+    /// Use SPARQL 1.1 Update (DROP SILENT GRAPH + INSERT DATA in chunks) instead of the Graph Store Protocol.
+    #[arg(long)]
+    pub update: bool,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub parallel: usize,
+    #[command(flatten)]
+    pub notes: NotesArgs,
 }
 
 /// `candidates` arguments.

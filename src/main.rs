@@ -40,6 +40,7 @@ fn with_stdout(cli: &Cli) -> anyhow::Result<()> {
         Command::Stats(args) => commands::stats::run(cli, args, &mut out),
         Command::Candidates(args) => commands::candidates::run(cli, args, &mut out),
         Command::Eval(args) => commands::eval::run(cli, args, &mut out),
+        Command::Push(args) => commands::push::run(cli, args, &mut out),
         Command::Serve(args) => commands::serve::run(cli, args),
     }
 }

@@ -1,9 +1,11 @@
-//! `talkgraph export`: the graph as Turtle (default), N-Triples, N-Quads, TriG, JSON-LD or RDF/XML,
-//! deterministic (sorted), with the namespace prefixes declared. Triple formats merge the per-file graphs.
+//! `talkgraph export`: the graph as Turtle (default), N-Triples, N-Quads, TriG, compact JSON-LD or
+//! RDF/XML, deterministic (sorted), with the namespace prefixes declared (triple formats merge the
+//! per-file graphs); or its projections for other tools: GraphML and the radar as CSV.
 
 use super::open_current;
 use crate::cli::{Cli, ExportArgs, ExportFormat};
-use crate::rdf::export;
+use crate::rdf::{export, jsonld};
+use crate::{project, radar};
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::Path;
@@ -17,14 +19,22 @@ pub fn run(cli: &Cli, args: &ExportArgs, out: &mut dyn Write) -> Result<()> {
     };
     let (store, _) = open_current(cli, &[])?;
     let scope = args.ontology;
+    let write = |out: &mut dyn Write| -> Result<()> {
+        match format {
+            ExportFormat::Graphml => project::graphml::write(&project::project(&store)?, out),
+            ExportFormat::Radar => radar::write_csv(&project::project(&store)?, out),
+            ExportFormat::Jsonld => jsonld::write(&store, scope, out),
+            rdf => export::write(&store, rdf_format(rdf), scope, out),
+        }
+    };
     match &args.output {
         Some(path) => {
             let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
             let mut w = std::io::BufWriter::new(file);
-            export::write(&store, format.into(), scope, &mut w)?;
+            write(&mut w)?;
             w.flush()?;
         }
-        None => export::write(&store, format.into(), scope, out)?,
+        None => write(out)?,
     }
     Ok(())
 }
@@ -39,23 +49,24 @@ fn format_from_path(path: &Path) -> Result<ExportFormat> {
         "trig" => ExportFormat::Trig,
         "jsonld" | "json" => ExportFormat::Jsonld,
         "rdf" | "xml" | "owl" => ExportFormat::Rdf,
+        "graphml" => ExportFormat::Graphml,
+        "csv" => ExportFormat::Radar,
         other => bail!(
-            "cannot tell the RDF format of {} from {other:?}; use --format ttl|nt|nq|trig|jsonld|rdf",
+            "cannot tell the export format of {} from {other:?}; use --format ttl|nt|nq|trig|jsonld|rdf|graphml|radar",
             path.display()
         ),
     })
 }
 
-impl From<ExportFormat> for oxigraph::io::RdfFormat {
-    fn from(f: ExportFormat) -> Self {
-        use oxigraph::io::{JsonLdProfileSet, RdfFormat};
-        match f {
-            ExportFormat::Ttl => RdfFormat::Turtle,
-            ExportFormat::Nt => RdfFormat::NTriples,
-            ExportFormat::Nq => RdfFormat::NQuads,
-            ExportFormat::Trig => RdfFormat::TriG,
-            ExportFormat::Jsonld => RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() },
-            ExportFormat::Rdf => RdfFormat::RdfXml,
-        }
+/// The serializer of an RDF export format (the projections have writers of their own).
+fn rdf_format(f: ExportFormat) -> oxigraph::io::RdfFormat {
+    use oxigraph::io::{JsonLdProfileSet, RdfFormat};
+    match f {
+        ExportFormat::Nt => RdfFormat::NTriples,
+        ExportFormat::Nq => RdfFormat::NQuads,
+        ExportFormat::Trig => RdfFormat::TriG,
+        ExportFormat::Jsonld => RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() },
+        ExportFormat::Rdf => RdfFormat::RdfXml,
+        ExportFormat::Ttl | ExportFormat::Graphml | ExportFormat::Radar => RdfFormat::Turtle,
     }
 }

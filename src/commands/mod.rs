@@ -6,6 +6,7 @@ pub mod candidates;
 pub mod eval;
 pub mod export;
 pub mod ingest;
+pub mod push;
 pub mod query;
 pub mod serve;
 pub mod stats;
@@ -52,6 +53,9 @@ pub fn extractor() -> Result<&'static Extractor> {
 /// and snapshotted again. While another process writes the store, the snapshot of its last completed
 /// ingest answers, with a note.
 pub fn open_current(cli: &Cli, paths: &[PathBuf]) -> Result<(ReadStore, SyncReport)> {
+    if let Some(url) = &cli.store.endpoint {
+        bail!("--endpoint {url} answers `query` and `stats` only; this command works on a local store");
+    }
     let location = location(cli);
     let snapshot = match &location {
         Location::Disk(dir) => store::open_snapshot(dir)?,

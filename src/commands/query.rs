@@ -24,6 +24,9 @@ pub fn run(cli: &Cli, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
     let params = sparql::parameters(&args.params)?;
     check_required(&query, &params)?;
     let timeout = args.timeout.map(Duration::from_secs_f64);
+    if let Some(url) = &cli.store.endpoint {
+        return sparql::write(crate::remote::Endpoint::new(url)?.run(&query, &params)?, args.format, out);
+    }
     let (store, _) = open_current(cli, &[])?;
     for note in unknown_names(&store, &args.params)? {
         eprintln!("note: {note}");

@@ -3,6 +3,7 @@
 use super::open_current;
 use crate::cli::{Cli, NotesArgs};
 use crate::ontology::Stance;
+use crate::remote::Endpoint;
 use crate::sparql::{self, QueryText};
 use crate::vocab::{TG, id};
 use anyhow::Result;
@@ -12,7 +13,10 @@ use std::io::Write;
 
 /// Runs `stats`.
 pub fn run(cli: &Cli, args: &NotesArgs, out: &mut dyn Write) -> Result<()> {
-    let (store, _) = open_current(cli, &args.paths)?;
+    let source = match &cli.store.endpoint {
+        Some(url) => Source::Remote(Endpoint::new(url)?),
+        None => Source::Local(open_current(cli, &args.paths)?.0),
+    };
     let in_notes = format!("FILTER(STRSTARTS(STR(?g), \"{}\"))", id::NOTES.base);
     let of_type = |class: &str| {
         format!("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH ?g {{ ?x a <{}> }} {in_notes} }}", TG.iri(class))
@@ -47,15 +51,33 @@ pub fn run(cli: &Cli, args: &NotesArgs, out: &mut dyn Write) -> Result<()> {
         ),
     ];
     for (label, text) in counts {
-        writeln!(out, "{label:<24} {}", count(&store, &text)?)?;
+        writeln!(out, "{label:<24} {}", count(&source, &text)?)?;
     }
-    writeln!(out, "{:<24} {}", "triples (quads)", store.len()?)?;
+    let triples = match &source {
+        Source::Local(store) => store.len()?.to_string(),
+        Source::Remote(_) => count(&source, ALL_QUADS)?,
+    };
+    writeln!(out, "{:<24} {}", "triples (quads)", triples)?;
     Ok(())
 }
 
-fn count(store: &oxigraph::store::Store, text: &str) -> Result<String> {
+/// Where the counts come from.
+enum Source {
+    Local(crate::store::ReadStore),
+    Remote(Endpoint),
+}
+
+/// The quads of a remote dataset in talkgraph's graphs (a server holds graphs of its own besides).
+const ALL_QUADS: &str =
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), \"https://talkgraph.dev/\")) }";
+
+fn count(source: &Source, text: &str) -> Result<String> {
     let q = QueryText { origin: "stats".into(), text: text.into() };
-    if let QueryResults::Solutions(mut rows) = sparql::run(store, &q, &[], None)?
+    let results = match source {
+        Source::Local(store) => sparql::run(store, &q, &[], None)?,
+        Source::Remote(endpoint) => endpoint.run(&q, &[])?,
+    };
+    if let QueryResults::Solutions(mut rows) = results
         && let Some(row) = rows.next()
     {
         return Ok(row?.get("n").map(|t: &Term| sparql::plain(t)).unwrap_or_default());

@@ -30,11 +30,7 @@ const READ_AHEAD: usize = 16;
 /// most of an export's work) and sorted on all cores while this thread writes the ones before them.
 /// Formats without named graphs write each triple once.
 pub fn write(store: &Store, format: RdfFormat, scope: Scope, out: &mut dyn Write) -> Result<()> {
-    let mut graphs: Vec<GraphName> = vec![GraphName::DefaultGraph];
-    let mut named: Vec<NamedOrBlankNode> =
-        store.named_graphs().filter(|g| g.as_ref().map_or(true, |g| keep(g, scope))).collect::<Result<_, _>>()?;
-    named.sort_by_cached_key(ToString::to_string);
-    graphs.extend(named.into_iter().map(GraphName::from));
+    let graphs = export_graphs(store, scope)?;
     let mut serializer = RdfSerializer::from_format(format);
     for ns in PREFIXES {
         serializer = serializer.with_prefix(ns.prefix, ns.base)?;
@@ -70,8 +66,19 @@ pub fn write(store: &Store, format: RdfFormat, scope: Scope, out: &mut dyn Write
     Ok(())
 }
 
+/// The graphs an export of `scope` writes, in the order it writes them: the default graph, then the named
+/// graphs by name.
+pub fn export_graphs(store: &Store, scope: Scope) -> Result<Vec<GraphName>> {
+    let mut graphs: Vec<GraphName> = vec![GraphName::DefaultGraph];
+    let mut named: Vec<NamedOrBlankNode> =
+        store.named_graphs().filter(|g| g.as_ref().map_or(true, |g| keep(g, scope))).collect::<Result<_, _>>()?;
+    named.sort_by_cached_key(ToString::to_string);
+    graphs.extend(named.into_iter().map(GraphName::from));
+    Ok(graphs)
+}
+
 /// One graph's quads, sorted by subject, predicate and object as N-Triples text.
-fn sorted_quads(store: &Store, graph: &GraphName) -> Result<Vec<Quad>> {
+pub fn sorted_quads(store: &Store, graph: &GraphName) -> Result<Vec<Quad>> {
     let mut quads: Vec<Quad> =
         store.quads_for_pattern(None, None, None, Some(graph.as_ref())).collect::<Result<_, _>>()?;
     quads.sort_by_cached_key(|q| (q.subject.to_string(), q.predicate.to_string(), q.object.to_string()));

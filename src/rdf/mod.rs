@@ -6,5 +6,6 @@
 pub mod encode;
 pub mod export;
 pub mod iri;
+pub mod jsonld;
 
 pub use encode::{FileInfo, GraphEncoder, encode};

@@ -99,7 +99,7 @@ pub async fn graph(
 }
 
 /// `GET /api/radar`: the technology radar.
-pub async fn radar(State(state): State<Arc<AppState>>) -> Result<Json<Arc<views::Radar>>, Failure> {
+pub async fn radar(State(state): State<Arc<AppState>>) -> Result<Json<Arc<crate::radar::Radar>>, Failure> {
     with_store(&state, |s, _| s.radar().map_err(internal)).await.map(Json)
 }
 

@@ -107,7 +107,7 @@ pub struct AppState {
     /// Whole entity views of the current generation (their stance lists sorted once), for paging.
     pub pages: Kept<views::EntityIndex>,
     /// The radar of the current generation, drawn once per change of the store.
-    pub radar: Kept<views::Radar>,
+    pub radar: Kept<crate::radar::Radar>,
     pub permits: Semaphore,
     pub timeout: Duration,
     pub token: Option<String>,
@@ -120,7 +120,7 @@ impl AppState {
     }
 
     /// The radar of the store as it is now: drawn on the first ask after each change, then kept.
-    pub fn radar(&self) -> Result<Arc<views::Radar>> {
+    pub fn radar(&self) -> Result<Arc<crate::radar::Radar>> {
         let generation = self.generation.load(Ordering::SeqCst);
         let drawn = self.radar.get_or_make(generation, "", || views::radar(&self.store).map(Some))?;
         drawn.ok_or_else(|| anyhow::anyhow!("the radar could not be drawn"))

@@ -451,7 +451,7 @@ pub fn neighbourhood(store: &Store, iri: &str) -> Result<Neighbourhood> {
         None => return Ok(Neighbourhood::default()),
         Some(kind @ (Kind::Technology | Kind::Organization)) => {
             // The direct stance triples (organization —kind→ technology): one lookup per kind.
-            for stance in RINGS.iter().flat_map(|(_, kinds)| kinds.iter()) {
+            for stance in crate::radar::RINGS.iter().flat_map(|(_, kinds)| kinds.iter()) {
                 let predicate = tg(stance);
                 let me = NamedNodeRef::new_unchecked(iri);
                 let quads = if kind == Kind::Technology {
@@ -507,60 +507,12 @@ pub fn neighbourhood(store: &Store, iri: &str) -> Result<Neighbourhood> {
     Ok(Neighbourhood { nodes, edges })
 }
 
-/// The technology radar: one blip per technology some company has a stance on.
-#[derive(Debug, Clone, Serialize)]
-pub struct Radar {
-    pub quadrants: Vec<String>,
-    pub blips: Vec<Blip>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Blip {
-    pub iri: String,
-    pub label: String,
-    pub ring: &'static str,
-    pub quadrant: String,
-    /// The stance that placed it (the commonest of its ring).
-    pub stance: String,
-    pub companies: Vec<String>,
-}
-
-/// The radar's rings, innermost first, and the stances that put a technology in each.
-pub const RINGS: [(&str, &[&str]); 4] = [
-    ("Adopt", &["adopted", "uses"]),
-    ("Trial", &["evaluated"]),
-    ("Assess", &["considering"]),
-    ("Hold", &["rejected", "migratedFrom"]),
-];
-
-/// The ring of a set of stances: the ring most companies' stances fall in; a tie goes to the inner ring.
-pub fn ring_of(stances: &BTreeMap<String, usize>) -> (&'static str, String) {
-    let mut best: Option<(usize, usize)> = None;
-    for (i, (_, kinds)) in RINGS.iter().enumerate() {
-        let n: usize = kinds.iter().map(|k| stances.get(*k).copied().unwrap_or(0)).sum();
-        if n > 0 && best.is_none_or(|(bn, _)| n > bn) {
-            best = Some((n, i));
-        }
-    }
-    let ring = best.map_or(3, |(_, i)| i);
-    let stance = RINGS[ring]
-        .1
-        .iter()
-        .max_by_key(|k| (stances.get(**k).copied().unwrap_or(0), std::cmp::Reverse(**k)))
-        .map_or_else(String::new, |k| k.to_string());
-    (RINGS[ring].0, stance)
-}
-
-/// The quadrant of a technology without a category (a candidate term, or one the vocabulary does not
-/// place): a radar has four quadrants and no fifth, and an unplaced term is most often a tool.
-pub const UNPLACED: &str = "Tools";
-
 /// Reads every stance triple (organization —kind→ technology) and places each technology.
-pub fn radar(store: &Store) -> Result<Radar> {
+pub fn radar(store: &Store) -> Result<crate::radar::Radar> {
     let r = Reader::new(store);
     // technology → stance kind → companies (one vote per company and kind)
-    let mut votes: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
-    for kind in RINGS.iter().flat_map(|(_, kinds)| kinds.iter()) {
+    let mut votes: crate::radar::Votes = BTreeMap::new();
+    for kind in crate::radar::RINGS.iter().flat_map(|(_, kinds)| kinds.iter()) {
         for q in store.quads_for_pattern(None, Some(tg(kind).as_ref()), None, None) {
             let q = q?;
             if let (NamedOrBlankNode::NamedNode(org), Term::NamedNode(tech)) = (q.subject, q.object) {
@@ -578,26 +530,16 @@ pub fn radar(store: &Store) -> Result<Radar> {
         quadrants.push(r.label(&q)?);
     }
     quadrants.sort();
-    let mut blips = Vec::new();
-    for (tech, kinds) in votes {
-        let counts: BTreeMap<String, usize> = kinds.iter().map(|(k, orgs)| (k.clone(), orgs.len())).collect();
-        let (ring, stance) = ring_of(&counts);
-        let quadrant = match r.link(&tech, &tg("category"))? {
+    let quadrant_of = |tech: &str| -> Result<Option<String>> {
+        match r.link(tech, &tg("category"))? {
             Some(cat) => match r.link(&cat, &tg("radarQuadrant"))? {
-                Some(q) => r.label(&q)?,
-                None => UNPLACED.to_string(),
+                Some(q) => Ok(Some(r.label(&q)?)),
+                None => Ok(None),
             },
-            None => UNPLACED.to_string(),
-        };
-        let mut companies: Vec<String> =
-            kinds.values().flatten().collect::<BTreeSet<_>>().into_iter().map(|o| r.label(o)).collect::<Result<_>>()?;
-        companies.sort();
-        companies.dedup();
-        blips.push(Blip { label: r.label(&tech)?, iri: tech, ring, quadrant, stance, companies });
-    }
-    let ring_order = |ring: &str| RINGS.iter().position(|(r, _)| *r == ring);
-    blips.sort_by(|a, b| (ring_order(a.ring), &a.label).cmp(&(ring_order(b.ring), &b.label)));
-    Ok(Radar { quadrants, blips })
+            None => Ok(None),
+        }
+    };
+    crate::radar::place(votes, quadrants, |iri| r.label(iri), quadrant_of)
 }
 
 /// The store's counts, for the home page.
@@ -630,21 +572,4 @@ pub fn counts(store: &Store, names: &crate::lookup::NameIndex) -> Result<Counts>
         technologies: by_kind(Kind::Technology),
         stances: count(tg("stanceKind").as_ref(), None)?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn votes(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
-        pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect()
-    }
-
-    #[test]
-    fn a_technology_sits_in_the_ring_most_companies_put_it_in_and_a_tie_goes_inwards() {
-        assert_eq!(ring_of(&votes(&[("adopted", 1), ("uses", 2)])), ("Adopt", "uses".to_string()));
-        assert_eq!(ring_of(&votes(&[("evaluated", 2), ("rejected", 1)])).0, "Trial");
-        assert_eq!(ring_of(&votes(&[("considering", 1), ("rejected", 1)])).0, "Assess");
-        assert_eq!(ring_of(&votes(&[("migratedFrom", 2), ("adopted", 1)])), ("Hold", "migratedFrom".to_string()));
-    }
 }

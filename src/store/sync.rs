@@ -401,11 +401,17 @@ fn process(
     FileOutcome { index, path: file.relative.clone(), graph, stamp, quads, diagnostics, warnings }
 }
 
-/// Replaces one graph's content atomically.
+/// Replaces one graph's content atomically; a graph left with nothing is dropped, name and all, so that
+/// it is gone from the store's list of graphs (an export or a push never sees an empty graph of a removed
+/// notes file).
 fn replace_graph(store: &Store, graph: &str, quads: &[Quad]) -> Result<()> {
     let name = NamedNodeRef::new(graph).with_context(|| format!("bad graph name {graph}"))?;
     let mut tx = store.start_transaction()?;
-    tx.clear_graph(GraphNameRef::NamedNode(name))?;
+    if quads.is_empty() {
+        tx.remove_named_graph(name)?;
+    } else {
+        tx.clear_graph(GraphNameRef::NamedNode(name))?;
+    }
     for q in quads {
         tx.insert(q);
     }

@@ -19,6 +19,13 @@ pub fn talkgraph(store: &Path) -> Command {
     cmd
 }
 
+/// The talkgraph binary, run from the project root with no store named (for `--endpoint`).
+pub fn talkgraph_bare() -> Command {
+    let mut cmd = Command::cargo_bin("talkgraph").expect("binary builds");
+    cmd.current_dir(root());
+    cmd
+}
+
 /// Runs the binary and returns its standard output, failing the test on a non-zero exit.
 pub fn run_ok(store: &Path, args: &[&str]) -> String {
     let out = talkgraph(store).args(args).output().expect("runs");

@@ -1,0 +1,232 @@
+//! Sending the graph to a shared SPARQL server, one named graph per notes file (and the ontology
+//! graphs): by the Graph Store HTTP Protocol (`PUT` a graph, `DELETE` a graph whose notes file is gone),
+//! or by SPARQL 1.1 Update where a server has no Graph Store endpoint. Only graphs whose content changed
+//! since the last successful push to that URL are sent: what was sent is remembered per target by content
+//! hash, a graph at a time, so a push cut short converges on the next one.
+
+pub mod http;
+pub mod state;
+
+use crate::rdf::export::{Scope, export_graphs, sorted_quads};
+use crate::vocab::PREFIXES;
+use anyhow::{Context, Result, bail};
+use http::Client;
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, Quad};
+use oxigraph::store::Store;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use state::PushState;
+use std::sync::Mutex;
+
+/// How graphs travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// SPARQL 1.1 Graph Store HTTP Protocol: `PUT`/`DELETE` `URL?graph=IRI`.
+    GraphStore,
+    /// SPARQL 1.1 Update: `DROP SILENT GRAPH` + `INSERT DATA` in bounded chunks, `POST`ed to URL.
+    Update,
+}
+
+/// What one push does.
+#[derive(Debug, Clone)]
+pub struct PushOptions {
+    pub protocol: Protocol,
+    /// Send every graph, whatever was sent before.
+    pub all: bool,
+    /// Requests in flight at once.
+    pub parallel: usize,
+}
+
+/// What a push did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PushReport {
+    pub sent: Vec<String>,
+    pub deleted: Vec<String>,
+    pub unchanged: usize,
+    pub triples: usize,
+}
+
+/// Triples per `INSERT DATA` request.
+const UPDATE_CHUNK: usize = 5_000;
+
+/// One graph ready to send: its name, its triples as Turtle, and their hash.
+struct Prepared {
+    name: String,
+    body: Vec<u8>,
+    triples: usize,
+    hash: String,
+}
+
+/// Pushes every named graph of the store (but the store's bookkeeping) to `url`, sending what changed
+/// since `state` and deleting what is gone; `state` is updated (and saved through `save`) after each graph
+/// the server accepted.
+pub fn push(
+    store: &Store,
+    url: &str,
+    options: &PushOptions,
+    state: &mut PushState,
+    save: &(dyn Fn(&PushState) -> Result<()> + Sync),
+) -> Result<PushReport> {
+    let client = Client::for_url(url)?;
+    let graphs: Vec<String> = export_graphs(store, Scope::All)?
+        .into_iter()
+        .filter_map(|g| match g {
+            GraphName::NamedNode(n) => Some(n),
+            _ => None,
+        })
+        // A graph with no quads (a store that kept the name of a removed file's graph) is not there.
+        .filter(|n| store.quads_for_pattern(None, None, None, Some(n.as_ref().into())).next().is_some())
+        .map(|n| n.into_string())
+        .collect();
+    let mut report = PushReport::default();
+    let shared = Mutex::new((std::mem::take(state), &mut report));
+    let outcome: Result<()> = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.parallel.max(1))
+        .build()
+        .context("starting the push threads")?
+        .install(|| {
+            graphs.par_iter().try_for_each(|name| {
+                let prepared = prepare(store, name, options.protocol)?;
+                let known = shared.lock().map_err(|_| anyhow::anyhow!("push state poisoned"))?.0.hash(name).cloned();
+                if !options.all && known.as_deref() == Some(prepared.hash.as_str()) {
+                    shared.lock().map_err(|_| anyhow::anyhow!("push state poisoned"))?.1.unchanged += 1;
+                    return Ok(());
+                }
+                send(&client, url, options.protocol, &prepared)?;
+                let mut guard = shared.lock().map_err(|_| anyhow::anyhow!("push state poisoned"))?;
+                guard.0.record(name, &prepared.hash);
+                guard.1.sent.push(prepared.name.clone());
+                guard.1.triples += prepared.triples;
+                save(&guard.0)
+            })
+        });
+    let (mut kept, _) = shared.into_inner().map_err(|_| anyhow::anyhow!("push state poisoned"))?;
+    if outcome.is_ok() {
+        let present: std::collections::BTreeSet<&str> = graphs.iter().map(String::as_str).collect();
+        let gone: Vec<String> = kept.graphs().filter(|g| !present.contains(g.as_str())).cloned().collect();
+        for name in gone {
+            let done = delete(&client, url, options.protocol, &name);
+            if let Err(e) = done {
+                *state = kept;
+                return Err(e);
+            }
+            kept.forget(&name);
+            save(&kept)?;
+            report.deleted.push(name);
+        }
+    }
+    *state = kept;
+    outcome?;
+    report.sent.sort();
+    Ok(report)
+}
+
+/// A graph's triples, sorted, as the protocol sends them (Turtle with the talkgraph prefixes for the Graph
+/// Store, N-Triples lines for Update), and the hash of that text.
+fn prepare(store: &Store, name: &str, protocol: Protocol) -> Result<Prepared> {
+    let graph = GraphName::NamedNode(oxigraph::model::NamedNode::new_unchecked(name));
+    let quads: Vec<Quad> = sorted_quads(store, &graph)?;
+    let format = match protocol {
+        Protocol::GraphStore => RdfFormat::Turtle,
+        Protocol::Update => RdfFormat::NTriples,
+    };
+    let body = turtle(&quads, format)?;
+    let hash = format!("{:x}", Sha256::digest(&body));
+    Ok(Prepared { name: name.to_string(), triples: quads.len(), body, hash })
+}
+
+/// Quads as the triples of `format`, with the prefixes declared where the format has them.
+fn turtle(quads: &[Quad], format: RdfFormat) -> Result<Vec<u8>> {
+    let mut serializer = RdfSerializer::from_format(format);
+    if format == RdfFormat::Turtle {
+        for ns in PREFIXES {
+            serializer = serializer.with_prefix(ns.prefix, ns.base)?;
+        }
+    }
+    let mut writer = serializer.for_writer(Vec::new());
+    for q in quads {
+        writer.serialize_triple(q.as_ref())?;
+    }
+    Ok(writer.finish()?)
+}
+
+/// A Graph Store URL for one graph: `URL?graph=IRI` (or `&graph=` when the URL has a query already).
+pub fn graph_url(url: &str, graph: &str) -> String {
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    let encoded: String = form_urlencoded::byte_serialize(graph.as_bytes()).collect();
+    format!("{url}{joiner}graph={encoded}")
+}
+
+fn send(client: &Client, url: &str, protocol: Protocol, graph: &Prepared) -> Result<()> {
+    match protocol {
+        Protocol::GraphStore => {
+            let target = graph_url(url, &graph.name);
+            let answer = client.send("PUT", &target, &[("Content-Type", "text/turtle")], &graph.body)?;
+            refuse_unless_ok(&answer, "PUT", &graph.name, url)
+        }
+        Protocol::Update => update_graph(client, url, graph),
+    }
+}
+
+/// `DROP SILENT GRAPH` with the first chunk of `INSERT DATA`, then the rest in chunks of
+/// [`UPDATE_CHUNK`] triples. A graph cut short between chunks is not recorded as sent, so the next push
+/// sends it again whole.
+fn update_graph(client: &Client, url: &str, graph: &Prepared) -> Result<()> {
+    let text = std::str::from_utf8(&graph.body).context("graph text")?;
+    let lines: Vec<&str> = text.lines().collect();
+    let mut first = true;
+    for chunk in lines.chunks(UPDATE_CHUNK).chain(lines.is_empty().then_some(&[][..])) {
+        let mut request = String::new();
+        if first {
+            request.push_str(&format!("DROP SILENT GRAPH <{}> ;\n", graph.name));
+        }
+        request.push_str(&format!("INSERT DATA {{ GRAPH <{}> {{\n{}\n}} }}", graph.name, chunk.join("\n")));
+        first = false;
+        let answer = client.send("POST", url, &[("Content-Type", "application/sparql-update")], request.as_bytes())?;
+        refuse_unless_ok(&answer, "update of", &graph.name, url)?;
+    }
+    Ok(())
+}
+
+fn delete(client: &Client, url: &str, protocol: Protocol, graph: &str) -> Result<()> {
+    let answer = match protocol {
+        Protocol::GraphStore => client.send("DELETE", &graph_url(url, graph), &[], &[])?,
+        Protocol::Update => client.send(
+            "POST",
+            url,
+            &[("Content-Type", "application/sparql-update")],
+            format!("DROP SILENT GRAPH <{graph}>").as_bytes(),
+        )?,
+    };
+    // A graph the server no longer has is as deleted as can be.
+    if answer.status == 404 {
+        return Ok(());
+    }
+    refuse_unless_ok(&answer, "DELETE", graph, url)
+}
+
+fn refuse_unless_ok(answer: &http::Answer, what: &str, graph: &str, url: &str) -> Result<()> {
+    if answer.ok() {
+        return Ok(());
+    }
+    let hint = match answer.status {
+        401 | 403 => format!(" (set {} and {}, or a netrc entry for the host)", http::USER_VAR, http::PASSWORD_VAR),
+        _ => String::new(),
+    };
+    bail!("{url} refused the {what} graph {graph}: HTTP {}{hint}: {}", answer.status, answer.message())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_urls_encode_the_graph_and_keep_the_urls_own_query() {
+        assert_eq!(
+            graph_url("http://h/store", "https://talkgraph.dev/id/notes/a.md"),
+            "http://h/store?graph=https%3A%2F%2Ftalkgraph.dev%2Fid%2Fnotes%2Fa.md"
+        );
+        assert_eq!(graph_url("http://h/crud?x=1", "urn:g"), "http://h/crud?x=1&graph=urn%3Ag");
+    }
+}
