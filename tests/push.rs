@@ -194,6 +194,11 @@ fn push_query_edit_remove(store_url: &str, query_url: &str, protocol_args: &[&st
     let local = ok(talkgraph(&store, &question), "local query");
     assert!(local.contains("United Traders"), "{local}");
     assert_eq!(remote(query_url, &question), local, "the server answers as the local store does");
+    let counts = |stats: &str| -> Vec<String> {
+        stats.lines().filter(|l| !l.starts_with("triples")).map(str::to_string).collect()
+    };
+    let local_stats = ok(talkgraph(&store, &["stats"]), "local stats");
+    assert_eq!(counts(&remote(query_url, &["stats"])), counts(&local_stats), "stats count the same from the server");
 
     let again = ok(talkgraph(&store, &push), "push with nothing changed");
     assert!(again.starts_with("pushed 0 graph(s)"), "{again}");

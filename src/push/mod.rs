@@ -1,18 +1,20 @@
 //! Sending the graph to a shared SPARQL server, one named graph per notes file (and the ontology
 //! graphs): by the Graph Store HTTP Protocol (`PUT` a graph, `DELETE` a graph whose notes file is gone),
 //! or by SPARQL 1.1 Update where a server has no Graph Store endpoint. Only graphs whose content changed
-//! since the last successful push to that URL are sent: what was sent is remembered per target by content
-//! hash, a graph at a time, so a push cut short converges on the next one.
+//! since the last successful push to that URL are sent: what was sent is remembered per target by a hash of
+//! what the graph's content is made from (see [`fingerprint`]), a graph at a time, so a push cut short
+//! converges on the next one.
 
 pub mod http;
 pub mod state;
 
-use crate::rdf::export::{Scope, export_graphs, sorted_quads};
-use crate::vocab::PREFIXES;
+use crate::rdf::export::{Scope, export_graphs};
+use crate::store;
+use crate::vocab::{PREFIXES, TG};
 use anyhow::{Context, Result, bail};
 use http::Client;
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, Quad};
+use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad};
 use oxigraph::store::Store;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -50,12 +52,11 @@ pub struct PushReport {
 /// Triples per `INSERT DATA` request.
 const UPDATE_CHUNK: usize = 5_000;
 
-/// One graph ready to send: its name, its triples as Turtle, and their hash.
+/// One graph ready to send: its name and its triples as the protocol sends them.
 struct Prepared {
     name: String,
     body: Vec<u8>,
     triples: usize,
-    hash: String,
 }
 
 /// Pushes every named graph of the store (but the store's bookkeeping) to `url`, sending what changed
@@ -79,6 +80,10 @@ pub fn push(
         .filter(|n| store.quads_for_pattern(None, None, None, Some(n.as_ref().into())).next().is_some())
         .map(|n| n.into_string())
         .collect();
+    let versions = match (store::meta(store, "talkgraphVersion")?, store::meta(store, "ontologyVersion")?) {
+        (Some(build), Some(ontology)) => Some(format!("{build}\n{ontology}")),
+        _ => None,
+    };
     let mut report = PushReport::default();
     let shared = Mutex::new((std::mem::take(state), &mut report));
     let outcome: Result<()> = rayon::ThreadPoolBuilder::new()
@@ -87,15 +92,16 @@ pub fn push(
         .context("starting the push threads")?
         .install(|| {
             graphs.par_iter().try_for_each(|name| {
-                let prepared = prepare(store, name, options.protocol)?;
+                let fingerprint = fingerprint(store, name, options.protocol, versions.as_deref())?;
                 let known = shared.lock().map_err(|_| anyhow::anyhow!("push state poisoned"))?.0.hash(name).cloned();
-                if !options.all && known.as_deref() == Some(prepared.hash.as_str()) {
+                if !options.all && known.as_deref() == Some(fingerprint.as_str()) {
                     shared.lock().map_err(|_| anyhow::anyhow!("push state poisoned"))?.1.unchanged += 1;
                     return Ok(());
                 }
+                let prepared = prepare(store, name, options.protocol)?;
                 send(&client, url, options.protocol, &prepared)?;
                 let mut guard = shared.lock().map_err(|_| anyhow::anyhow!("push state poisoned"))?;
-                guard.0.record(name, &prepared.hash);
+                guard.0.record(name, &fingerprint);
                 guard.1.sent.push(prepared.name.clone());
                 guard.1.triples += prepared.triples;
                 save(&guard.0)
@@ -122,18 +128,38 @@ pub fn push(
     Ok(report)
 }
 
-/// A graph's triples, sorted, as the protocol sends them (Turtle with the talkgraph prefixes for the Graph
-/// Store, N-Triples lines for Update), and the hash of that text.
+/// A graph's triples as the protocol sends them: Turtle with the talkgraph prefixes for the Graph Store,
+/// N-Triples lines for Update.
 fn prepare(store: &Store, name: &str, protocol: Protocol) -> Result<Prepared> {
-    let graph = GraphName::NamedNode(oxigraph::model::NamedNode::new_unchecked(name));
-    let quads: Vec<Quad> = sorted_quads(store, &graph)?;
+    let graph = NamedNodeRef::new_unchecked(name);
+    let quads: Vec<Quad> = store.quads_for_pattern(None, None, None, Some(graph.into())).collect::<Result<_, _>>()?;
     let format = match protocol {
         Protocol::GraphStore => RdfFormat::Turtle,
         Protocol::Update => RdfFormat::NTriples,
     };
     let body = turtle(&quads, format)?;
-    let hash = format!("{:x}", Sha256::digest(&body));
-    Ok(Prepared { name: name.to_string(), triples: quads.len(), body, hash })
+    Ok(Prepared { name: name.to_string(), triples: quads.len(), body })
+}
+
+/// What a graph's content is a function of, hashed: a notes graph is made from its notes file alone (its
+/// `tg:sha256`) by this build of talkgraph with this ontology, and an ontology graph from the ontology.
+/// Comparing this with what the target last accepted finds the changed graphs without reading any graph
+/// whole. A store that does not record its versions falls back to hashing the graph's content.
+fn fingerprint(store: &Store, name: &str, protocol: Protocol, versions: Option<&str>) -> Result<String> {
+    let graph = NamedNodeRef::new_unchecked(name);
+    let mut hash = Sha256::new();
+    hash.update(format!("{protocol:?}\n{name}\n"));
+    match versions {
+        Some(versions) => {
+            hash.update(versions);
+            let sha256 = NamedNode::new_unchecked(TG.iri("sha256"));
+            for q in store.quads_for_pattern(Some(graph.into()), Some(sha256.as_ref()), None, Some(graph.into())) {
+                hash.update(q?.object.to_string());
+            }
+        }
+        None => hash.update(prepare(store, name, protocol)?.body),
+    }
+    Ok(format!("{:x}", hash.finalize()))
 }
 
 /// Quads as the triples of `format`, with the prefixes declared where the format has them.
