@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Push benchmark: `talkgraph push` of a generated corpus into Oxigraph's own server, against the same
 server's bulk loader (`oxigraph load`) reading our N-Quads export of the same store, each into a fresh
-server; once by the plain Graph Store PUT (the server loads each graph in a transaction) and once with
-Oxigraph's `?no_transaction` (its bulk loader); then a re-push after editing and ingesting one note (one
-graph sent).
+server; once with `--no-bulk` (the plain Graph Store PUT: the server loads each graph in a transaction)
+and once by default (talkgraph sees an Oxigraph server and adds its `no_transaction` parameter: its bulk
+loader); then a re-push after editing and ingesting one note (one graph sent).
 
     python3 bench/push.py [--talks 10000] [--reps 2] [--work DIR]
 
@@ -71,8 +71,8 @@ def main():
     run(BIN, "--store", store, "export", "--ontology", "all", "--output", nq)
     quads = sum(1 for _ in open(nq, "rb"))
     loads = []
-    pushes = {"": [], "?no_transaction": []}
-    repushes = {"": [], "?no_transaction": []}
+    pushes = {"--no-bulk": [], "": []}
+    repushes = {"--no-bulk": [], "": []}
     for rep in range(a.reps):
         target = os.path.join(work, f"load-{rep}")
         shutil.rmtree(target, ignore_errors=True)
@@ -83,20 +83,21 @@ def main():
             shutil.rmtree(os.path.join(store, "push"), ignore_errors=True)
             proc, base = serve(location)
             try:
-                url = base + "/store" + query
-                pushes[query].append(timed(BIN, "--store", store, "push", url))
+                url = base + "/store"
+                flags = [query] if query else []
+                pushes[query].append(timed(BIN, "--store", store, "push", url, *flags))
                 first = sorted(os.listdir(notes))[0]
                 with open(os.path.join(notes, first), "a", encoding="utf-8") as f:
                     f.write(f"\nПерешли на stolon в {rep}-й раз.\n")
                 run(BIN, "--store", store, "ingest", notes)
-                repushes[query].append(timed(BIN, "--store", store, "push", url))
+                repushes[query].append(timed(BIN, "--store", store, "push", url, *flags))
             finally:
                 proc.terminate()
                 proc.wait()
     best = lambda xs: min(xs)
     print(f"talks {a.talks}, quads {quads} (notes and ontology graphs)")
     print(f"oxigraph load of our N-Quads   {best(loads):7.2f} s   (runs: {', '.join(f'{x:.2f}' for x in loads)})")
-    for query, name in (("", "PUT (transactional)"), ("?no_transaction", "PUT ?no_transaction (bulk loader)")):
+    for query, name in (("--no-bulk", "--no-bulk (transactional PUT)"), ("", "default (Oxigraph bulk-loads)")):
         runs = pushes[query]
         print(f"push, {name:34} {best(runs):7.2f} s   (runs: {', '.join(f'{x:.2f}' for x in runs)});"
               f" speed / load speed {best(loads) / best(runs):.2f} (bar >= 0.5)")

@@ -153,6 +153,9 @@ pub struct PushArgs {
     /// Requests in flight at once.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub parallel: usize,
+    /// Keep an Oxigraph server's transactional loads (by default it is asked to bulk-load each graph).
+    #[arg(long)]
+    pub no_bulk: bool,
     #[command(flatten)]
     pub notes: NotesArgs,
 }

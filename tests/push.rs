@@ -178,7 +178,7 @@ fn sample_file(notes: &Path) -> PathBuf {
 }
 
 /// Push, query remotely, edit, push (one graph), remove, push (one deletion): the same flow on any server.
-fn push_query_edit_remove(store_url: &str, query_url: &str, protocol_args: &[&str]) {
+fn push_query_edit_remove(store_url: &str, query_url: &str, protocol_args: &[&str], bulk: bool) {
     let dir = tempfile::tempdir().unwrap();
     let notes = notes_folder(dir.path());
     let store = dir.path().join("store");
@@ -190,6 +190,7 @@ fn push_query_edit_remove(store_url: &str, query_url: &str, protocol_args: &[&st
     let first = ok(talkgraph(&store, &push), "first push");
     assert!(first.starts_with("pushed "), "{first}");
     assert!(first.contains("second-md"), "the notes graphs are sent: {first}");
+    assert_eq!(first.contains("bulk-loaded"), bulk, "{first}");
     let question = ["query", "companies-moved-to", "--param", "tech=stolon", "--format", "csv"];
     let local = ok(talkgraph(&store, &question), "local query");
     assert!(local.contains("United Traders"), "{local}");
@@ -231,7 +232,17 @@ fn oxigraph_server_takes_a_push_and_answers_like_the_local_store() {
     }
     let data = tempfile::tempdir().unwrap();
     let server = Server::oxigraph(data.path());
-    push_query_edit_remove(&server.url("/store"), &server.url("/query"), &[]);
+    push_query_edit_remove(&server.url("/store"), &server.url("/query"), &[], true);
+}
+
+#[test]
+fn oxigraph_server_takes_a_transactional_push_with_no_bulk() {
+    if !installed("oxigraph") {
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::oxigraph(data.path());
+    push_query_edit_remove(&server.url("/store"), &server.url("/query"), &["--no-bulk"], false);
 }
 
 #[test]
@@ -241,7 +252,7 @@ fn oxigraph_server_takes_a_push_by_sparql_update() {
     }
     let data = tempfile::tempdir().unwrap();
     let server = Server::oxigraph(data.path());
-    push_query_edit_remove(&server.url("/update"), &server.url("/query"), &["--update"]);
+    push_query_edit_remove(&server.url("/update"), &server.url("/query"), &["--update"], false);
 }
 
 #[test]
@@ -251,7 +262,7 @@ fn virtuoso_takes_a_push_with_digest_auth_and_answers_like_the_local_store() {
     }
     let data = tempfile::tempdir().unwrap();
     let server = Server::virtuoso(data.path());
-    push_query_edit_remove(&server.url("/sparql-graph-crud-auth"), &server.url("/sparql"), &[]);
+    push_query_edit_remove(&server.url("/sparql-graph-crud-auth"), &server.url("/sparql"), &[], false);
 }
 
 #[test]

@@ -15,6 +15,7 @@ pub fn run(cli: &Cli, args: &PushArgs, out: &mut dyn Write) -> Result<()> {
         protocol: if args.update { Protocol::Update } else { Protocol::GraphStore },
         all: args.all,
         parallel: args.parallel,
+        bulk: !args.no_bulk,
     };
     let report = match location(cli) {
         Location::Disk(dir) => {
@@ -37,6 +38,9 @@ pub fn run(cli: &Cli, args: &PushArgs, out: &mut dyn Write) -> Result<()> {
         report.unchanged,
         args.url
     )?;
+    if report.bulk {
+        writeln!(out, "  (the server is Oxigraph: each graph was bulk-loaded, ?no_transaction)")?;
+    }
     for graph in &report.sent {
         writeln!(out, "  sent {graph}")?;
     }

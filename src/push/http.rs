@@ -98,6 +98,8 @@ fn netrc_entry(text: &str, host: &str) -> Option<Credentials> {
 pub struct Answer {
     pub status: u16,
     pub content_type: String,
+    /// The `Server` header: what software answered.
+    pub server: String,
     pub body: Vec<u8>,
 }
 
@@ -194,13 +196,14 @@ impl Client {
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let content_type = header("content-type").unwrap_or_default();
         let challenge = header("www-authenticate");
+        let server = header("server").unwrap_or_default();
         let body = response
             .body_mut()
             .with_config()
             .limit(1 << 30)
             .read_to_vec()
             .with_context(|| format!("reading the answer to {method} {url}"))?;
-        Ok((Answer { status: response.status().as_u16(), content_type, body }, challenge))
+        Ok((Answer { status: response.status().as_u16(), content_type, server, body }, challenge))
     }
 
     /// Remembers the scheme a 401 asked for.
