@@ -59,3 +59,13 @@ pub fn set_meta(store: &Path, key: &str, value: &str) {
     }
     db.insert(QuadRef::new(meta, predicate, &Literal::new_simple_literal(value), graph)).unwrap();
 }
+
+/// Whether a test that needs an outside part (a consumer library, a server) can run: true when the part
+/// is `present`; else the test is skipped with a note, unless CI set `require_var`, where it fails.
+pub fn present_or_skip(present: bool, what: &str, require_var: &str) -> bool {
+    if !present {
+        assert!(std::env::var_os(require_var).is_none(), "{what} is missing, which {require_var} requires");
+        eprintln!("skipped: {what} is missing (CI installs it)");
+    }
+    present
+}
