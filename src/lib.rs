@@ -23,6 +23,7 @@ pub mod corpus;
 pub mod document;
 pub mod eval;
 pub mod extract;
+pub mod http;
 pub mod lookup;
 pub mod ontology;
 pub mod pipeline;

@@ -3,7 +3,7 @@
 //! by the SPARQL 1.1 Protocol; the answer is parsed back into the same results a local store gives, so
 //! every output format works the same.
 
-use crate::push::http::Client;
+use crate::http::Client;
 use crate::sparql::{self, QueryText};
 use anyhow::{Context, Result, anyhow, bail};
 use oxigraph::io::{RdfFormat, RdfParser};

@@ -59,10 +59,10 @@ fn expected_counts(quads: &[Quad]) -> (BTreeMap<String, usize>, BTreeMap<String,
         if let Some(local) = TG.local(p)
             && (["speaker", "worksFor", "mentions", "event"].contains(&local) || local == "stanceKind")
         {
-            let key = if local == "stanceKind" {
-                TG.local(&q.object.to_string().replace(['<', '>'], "")).unwrap_or_default().to_string()
-            } else {
-                local.to_string()
+            // A stance node's edge is labelled by its kind (`adopted`, …), the others by their property.
+            let key = match (&q.object, local) {
+                (Term::NamedNode(kind), "stanceKind") => TG.local(kind.as_str()).unwrap_or_default().to_string(),
+                _ => local.to_string(),
             };
             links.entry(key).or_default().insert((q.subject.to_string(), q.object.to_string()));
         }

@@ -5,14 +5,13 @@
 //! what the graph's content is made from (see [`fingerprint`]), a graph at a time, so a push cut short
 //! converges on the next one.
 
-pub mod http;
 pub mod state;
 
+use crate::http::{self, Client};
 use crate::rdf::export::{Scope, export_graphs};
 use crate::store;
 use crate::vocab::{PREFIXES, TG};
 use anyhow::{Context, Result, bail};
-use http::Client;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad};
 use oxigraph::store::Store;
@@ -102,10 +101,12 @@ pub fn push(
         .install(|| {
             graphs.par_iter().try_for_each(|name| {
                 let fingerprint = fingerprint(store, name, options.protocol, versions.as_deref())?;
-                let known = shared.lock().map_err(|_| anyhow::anyhow!("push state poisoned"))?.0.hash(name).cloned();
-                if !options.all && known.as_deref() == Some(fingerprint.as_str()) {
-                    shared.lock().map_err(|_| anyhow::anyhow!("push state poisoned"))?.1.unchanged += 1;
-                    return Ok(());
+                {
+                    let mut guard = shared.lock().map_err(|_| anyhow::anyhow!("push state poisoned"))?;
+                    if !options.all && guard.0.hash(name) == Some(&fingerprint) {
+                        guard.1.unchanged += 1;
+                        return Ok(());
+                    }
                 }
                 let prepared = prepare(store, name, options.protocol)?;
                 send(&client, url, options.protocol, &prepared)?;
@@ -146,7 +147,7 @@ fn prepare(store: &Store, name: &str, protocol: Protocol) -> Result<Prepared> {
         Protocol::GraphStore => RdfFormat::Turtle,
         Protocol::Update => RdfFormat::NTriples,
     };
-    let body = turtle(&quads, format)?;
+    let body = serialize(&quads, format)?;
     Ok(Prepared { name: name.to_string(), triples: quads.len(), body })
 }
 
@@ -172,7 +173,7 @@ fn fingerprint(store: &Store, name: &str, protocol: Protocol, versions: Option<&
 }
 
 /// Quads as the triples of `format`, with the prefixes declared where the format has them.
-fn turtle(quads: &[Quad], format: RdfFormat) -> Result<Vec<u8>> {
+fn serialize(quads: &[Quad], format: RdfFormat) -> Result<Vec<u8>> {
     let mut serializer = RdfSerializer::from_format(format);
     if format == RdfFormat::Turtle {
         for ns in PREFIXES {

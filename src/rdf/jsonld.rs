@@ -136,8 +136,6 @@ fn value(object: &Term, coercion: &Coercion) -> Value {
                 _ => json!({"@value": l.value(), "@type": compact(datatype)}),
             }
         }
-        #[allow(unreachable_patterns)]
-        _ => Value::Null,
     }
 }
 

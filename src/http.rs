@@ -1,4 +1,4 @@
-//! The HTTP side of a push or a remote query: one client for a server, its credentials (environment or
+//! The HTTP client of `push` and `--endpoint`: one client for a server, its credentials (environment or
 //! netrc, never the command line, never printed), Basic or Digest as the server asks, and errors that
 //! say what the server answered.
 
