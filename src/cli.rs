@@ -96,6 +96,12 @@ pub struct QueryArgs {
     /// Stop the query after this many seconds.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Print at most this many rows of a SELECT (after --offset): one page of a long answer.
+    #[arg(long, value_name = "ROWS")]
+    pub limit: Option<usize>,
+    /// Skip this many rows of a SELECT first (with --limit, the page that starts there).
+    #[arg(long, value_name = "ROWS", default_value_t = 0)]
+    pub offset: usize,
     /// List the canned queries with their questions and parameters.
     #[arg(long)]
     pub list: bool,

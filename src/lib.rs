@@ -17,6 +17,7 @@
 //! `commands` and `cli` are the thin impure layer on top; `serve` is the HTTP server one of them runs, and
 //! `lookup` finds entities by any of their names for it and for the canned queries' "did you mean".
 
+pub mod answers;
 pub mod cli;
 pub mod commands;
 pub mod corpus;

@@ -137,7 +137,11 @@ pub fn sync(store: &Store, location: &Location, roots: &[PathBuf]) -> Result<Syn
             b.set_position(done as u64);
         }
     };
-    let options = SyncOptions { progress: &progress };
+    let shelf = match location {
+        Location::Disk(dir) => Some(crate::answers::Shelf::of_store(dir)),
+        Location::Memory => None,
+    };
+    let options = SyncOptions { progress: &progress, shelf: shelf.as_ref() };
     let mut report = store::apply(store, plan, &extractor, &options)?;
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -1,9 +1,10 @@
 //! `talkgraph query`: a canned query, a .rq file or SPARQL text, with bound parameters, over a store
 //! brought up to date first.
 
-use super::open_current;
+use super::{location, open_current};
 use crate::cli::{Cli, QueryArgs};
 use crate::sparql::{self, QueryText};
+use crate::store::Location;
 use anyhow::{Result, bail};
 use std::io::Write;
 use std::time::Duration;
@@ -24,19 +25,25 @@ pub fn run(cli: &Cli, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
     let params = sparql::parameters(&args.params)?;
     check_required(&query, &params)?;
     let timeout = args.timeout.map(Duration::from_secs_f64);
+    let page = |results| sparql::page(results, args.offset, args.limit);
     if let Some(url) = &cli.store.endpoint {
-        return sparql::write(crate::remote::Endpoint::new(url)?.run(&query, &params)?, args.format, out);
+        return sparql::write(page(crate::remote::Endpoint::new(url)?.run(&query, &params)?), args.format, out);
     }
     let (store, _) = open_current(cli, &[])?;
     for note in unknown_names(&store, &args.params)? {
         eprintln!("note: {note}");
     }
+    let shelf = match location(cli) {
+        Location::Disk(dir) => Some(crate::answers::Shelf::of_store(&dir)),
+        Location::Memory => None,
+    };
+    let run = |timeout| sparql::run(&store, shelf.as_ref(), &query, &params, timeout).map(page);
     match timeout {
-        None => sparql::write(sparql::run(&store, &query, &params, None)?, args.format, out),
+        None => sparql::write(run(None)?, args.format, out),
         Some(limit) => {
             let answer = bounded(limit, || {
                 let mut buffer = Vec::new();
-                sparql::write(sparql::run(&store, &query, &params, Some(limit))?, args.format, &mut buffer)?;
+                sparql::write(run(Some(limit))?, args.format, &mut buffer)?;
                 Ok(buffer)
             });
             out.write_all(&answer?)?;

@@ -25,6 +25,10 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         timeout: Duration::from_secs_f64(args.timeout),
         max_body: args.max_request,
         concurrent: args.concurrent.unwrap_or(cores * 2),
+        shelf: match location(cli) {
+            store::Location::Disk(dir) => Some(crate::answers::Shelf::of_store(&dir)),
+            store::Location::Memory => None,
+        },
     };
     // Refused before the notes are ingested, not after.
     options.check_access()?;

@@ -74,7 +74,7 @@ const ALL_QUADS: &str =
 fn count(source: &Source, text: &str) -> Result<String> {
     let q = QueryText { origin: "stats".into(), text: text.into() };
     let results = match source {
-        Source::Local(store) => sparql::run(store, &q, &[], None)?,
+        Source::Local(store) => sparql::run(store, None, &q, &[], None)?,
         Source::Remote(endpoint) => endpoint.run(&q, &[])?,
     };
     if let QueryResults::Solutions(mut rows) = results

@@ -231,7 +231,7 @@ pub async fn canned(
         declared.iter().filter_map(|(p, _)| params.first(p).map(|v| (p.to_string(), v.to_string()))).collect();
     let answer = with_store(&state, move |s, token| {
         let query = QueryText { origin: name.clone(), text: text.to_string() };
-        let results = sparql::run_cancellable(&s.store, &query, &bound, token)
+        let results = sparql::run_answered(&s.store, s.shelf.as_ref(), &query, &bound, token)
             .map_err(|e| Failure::bad_request(format!("{e:#}")))?;
         let QueryResults::Solutions(solutions) = results else {
             return Err(Failure::internal(&anyhow::anyhow!("canned query {name} is not a SELECT")));

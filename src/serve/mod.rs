@@ -41,6 +41,8 @@ pub struct ServeOptions {
     pub max_body: usize,
     /// Store reads that may run at once; the rest wait (up to the timeout) for a turn.
     pub concurrent: usize,
+    /// The store's shelf of canned answers (a disk store's), which canned queries read first.
+    pub shelf: Option<crate::answers::Shelf>,
 }
 
 /// How many whole entity views the server keeps between requests.
@@ -110,6 +112,8 @@ pub struct AppState {
     pub radar: Kept<crate::radar::Radar>,
     pub permits: Semaphore,
     pub timeout: Duration,
+    /// Where canned queries find their answers kept at ingest (see `answers`).
+    pub shelf: Option<crate::answers::Shelf>,
     pub token: Option<String>,
 }
 
@@ -235,6 +239,7 @@ pub fn run(store: Store, roots: Vec<PathBuf>, resync: watch::Resync, options: &S
         pages: Kept::new(KEPT_PAGES),
         permits: Semaphore::new(options.concurrent.max(1)),
         timeout: options.timeout,
+        shelf: options.shelf.clone(),
         token: options.token.clone(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

@@ -83,11 +83,13 @@ pub fn named_values(raw: &[String]) -> Result<Vec<(String, String)>> {
         .collect()
 }
 
-/// Runs a read-only query over the union of all graphs. A SELECT ordered by projected variables is
+/// Runs a read-only query over the union of all graphs; a canned one is answered from `shelf` when it
+/// can be (see [`run_answered`]). A SELECT ordered by projected variables is
 /// evaluated unordered and its rows sorted once decoded (see `order`), which gives the same rows in the
 /// same order, faster.
 pub fn run<'a>(
     store: &'a Store,
+    shelf: Option<&crate::answers::Shelf>,
     query: &QueryText,
     params: &[(Variable, Literal)],
     timeout: Option<Duration>,
@@ -100,7 +102,7 @@ pub fn run<'a>(
             token.cancel();
         });
     }
-    run_cancellable(store, query, params, &token)
+    run_answered(store, shelf, query, params, &token)
 }
 
 /// As [`run`], stopped when `token` is cancelled (a server cancels it from its own timer).
@@ -110,11 +112,28 @@ pub fn run_cancellable<'a>(
     params: &[(Variable, Literal)],
     token: &CancellationToken,
 ) -> Result<QueryResults<'a>> {
+    run_answered(store, None, query, params, token)
+}
+
+/// As [`run_cancellable`]; a canned query (its text unchanged) is answered from `shelf` when the shelf
+/// holds current answers for every graph (see `answers`), and from the store otherwise.
+pub fn run_answered<'a>(
+    store: &'a Store,
+    shelf: Option<&crate::answers::Shelf>,
+    query: &QueryText,
+    params: &[(Variable, Literal)],
+    token: &CancellationToken,
+) -> Result<QueryResults<'a>> {
     let parsed = spargebra::SparqlParser::new()
         .parse_query(&query.text)
         .map_err(|e| read_only_error(&query.text, e))
         .with_context(|| format!("in query {}", query.origin))?;
     let bound = bind(parsed, params);
+    if let Some(shelf) = shelf
+        && let Some(answered) = from_shelf(store, shelf, query, params, &bound)?
+    {
+        return Ok(answered);
+    }
     let failed = |e: oxigraph::sparql::QueryEvaluationError| anyhow!("query {} failed: {e}", query.origin);
     if let Some(ordered) = order::split(&bound)
         && let QueryResults::Solutions(rows) = evaluate(store, ordered.unordered.clone(), token).map_err(failed)?
@@ -126,6 +145,24 @@ pub fn run_cancellable<'a>(
         }
     }
     evaluate(store, bound, token).map_err(failed)
+}
+
+/// A canned query's rows from the shelf, sorted as the engine's rows are; `None` when the query is not a
+/// canned one or the shelf cannot answer it.
+fn from_shelf<'a>(
+    store: &Store,
+    shelf: &crate::answers::Shelf,
+    query: &QueryText,
+    params: &[(Variable, Literal)],
+    bound: &spargebra::Query,
+) -> Result<Option<QueryResults<'a>>> {
+    let Some((name, _)) = CANNED.iter().find(|(_, text)| *text == query.text) else { return Ok(None) };
+    let Some(ordered) = order::split(bound) else { return Ok(None) };
+    let Some(rows) = crate::answers::answer(store, shelf, name, params)? else { return Ok(None) };
+    let variables: std::sync::Arc<[Variable]> = ordered.variables().into();
+    let rows: Vec<QuerySolution> = rows.into_iter().map(|row| QuerySolution::from((variables.clone(), row))).collect();
+    let Some(sorted) = ordered.sort(rows) else { return Ok(None) };
+    Ok(Some(QueryResults::Solutions(QuerySolutionIter::new(variables, sorted.into_iter().map(Ok)))))
 }
 
 fn evaluate<'a>(
@@ -196,6 +233,18 @@ fn read_only_error(text: &str, e: spargebra::SparqlSyntaxError) -> anyhow::Error
         anyhow!("SPARQL Update is refused: `query` is read-only")
     } else {
         anyhow!("SPARQL syntax error: {e}")
+    }
+}
+
+/// The rows of a SELECT from the `offset`-th on, at most `limit` of them; other results as they are.
+pub fn page(results: QueryResults<'_>, offset: usize, limit: Option<usize>) -> QueryResults<'_> {
+    match results {
+        QueryResults::Solutions(rows) => {
+            let variables: std::sync::Arc<[Variable]> = rows.variables().into();
+            let rows = rows.skip(offset).take(limit.unwrap_or(usize::MAX));
+            QueryResults::Solutions(QuerySolutionIter::new(variables, rows))
+        }
+        other => other,
     }
 }
 

@@ -9,7 +9,9 @@
 //! [`Ordered::sort`] says so and the caller runs the original query.
 //!
 //! Only the common shape is taken over: a top-level `ORDER BY` of plain projected variables, under
-//! optional `DISTINCT`/`REDUCED` and `LIMIT`/`OFFSET`. Ties keep the engine's row order (stable sort).
+//! optional `DISTINCT`/`REDUCED` and `LIMIT`/`OFFSET`. Rows equal on every key are ordered by their
+//! projected values, left to right: the same rows give the same order however they were found (by the
+//! engine or from the answers kept beside the store).
 
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Term, Variable};
@@ -23,6 +25,8 @@ pub struct Ordered {
     /// The query to evaluate: the original one less its `ORDER BY`, `OFFSET` and `LIMIT`.
     pub unordered: spargebra::Query,
     keys: Vec<(Variable, bool)>,
+    /// The projected variables, in order: ties on the keys are broken by them, left to right.
+    projected: Vec<Variable>,
     start: usize,
     length: Option<usize>,
 }
@@ -51,7 +55,7 @@ pub fn split(query: &spargebra::Query) -> Option<Ordered> {
     let project = GraphPattern::Project { inner: inner.clone(), variables: variables.clone() };
     let unordered =
         spargebra::Query::Select { dataset: dataset.clone(), pattern: wrap(project), base_iri: base_iri.clone() };
-    Some(Ordered { unordered, keys, start, length })
+    Some(Ordered { unordered, keys, projected: variables.clone(), start, length })
 }
 
 /// `ASC(?v)` or `DESC(?v)` of a projected variable, as (variable, descending).
@@ -74,11 +78,32 @@ impl Ordered {
             let keys = self.keys.iter().map(|(v, _)| Key::of(row.get(v))).collect::<Option<Vec<_>>>()?;
             keyed.push((keys, i));
         }
-        keyed.sort_by(|(a, _), (b, _)| self.compare(a, b));
+        keyed.sort_by(|(a, i), (b, j)| self.compare(a, b).then_with(|| self.tie(&rows[*i], &rows[*j])));
         let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
         let mut slots: Vec<Option<QuerySolution>> = rows.into_iter().map(Some).collect();
         let sorted = order.into_iter().filter_map(|i| slots[i].take());
         Some(sorted.skip(self.start).take(self.length.unwrap_or(usize::MAX)).collect())
+    }
+
+    /// The projected variables, in order.
+    pub fn variables(&self) -> &[Variable] {
+        &self.projected
+    }
+
+    /// Orders rows equal on every key by their projected values, left to right, so that the order of an
+    /// answer does not depend on the order its rows were found in.
+    fn tie(&self, a: &QuerySolution, b: &QuerySolution) -> Ordering {
+        for v in &self.projected {
+            let (x, y) = (a.get(v), b.get(v));
+            let ord = match (Key::of(x), Key::of(y)) {
+                (Some(kx), Some(ky)) => kx.cmp(&ky),
+                _ => x.map(Term::to_string).cmp(&y.map(Term::to_string)),
+            };
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        }
+        Ordering::Equal
     }
 
     fn compare(&self, a: &[Key<'_>], b: &[Key<'_>]) -> Ordering {
@@ -192,7 +217,7 @@ mod tests {
         let QueryResults::Solutions(unordered) = unordered else { panic!("not a SELECT") };
         let taken_over = ordered.sort(unordered.map(|r| r.unwrap()).collect()).is_some();
         assert_eq!(taken_over, !text.contains("decimal"), "{text}");
-        let ours = rows(run(store, &query, &[], None).unwrap());
+        let ours = rows(run(store, None, &query, &[], None).unwrap());
         let parsed = spargebra::SparqlParser::new().parse_query(text).unwrap();
         let engine = rows(evaluate(store, parsed, &CancellationToken::new()).unwrap());
         assert_agree(ours, engine, key_columns, text);
@@ -254,7 +279,7 @@ mod tests {
         let text = "SELECT DISTINCT ?k WHERE { ?s <http://example.com/k> ?k } ORDER BY DESC(?k) LIMIT 1 OFFSET 1";
         assert_same_order(&store, text, &[0]);
         let query = QueryText { origin: "test".into(), text: text.into() };
-        assert_eq!(rows(run(&store, &query, &[], None).unwrap()), [[Some("\"x\"".to_string())]]);
+        assert_eq!(rows(run(&store, None, &query, &[], None).unwrap()), [[Some("\"x\"".to_string())]]);
     }
 
     #[test]
@@ -272,7 +297,7 @@ mod tests {
         let store = store::open(&Location::Memory, Workload::Ingest).unwrap();
         let roots = [std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("notes")];
         let plan = store::plan(&store, &roots).unwrap();
-        let options = SyncOptions { progress: &|_, _| {} };
+        let options = SyncOptions { progress: &|_, _| {}, shelf: None };
         store::apply(&store, plan, &crate::commands::extractor, &options).unwrap();
         for (name, text) in super::super::CANNED {
             let params: Vec<String> = super::super::declared_parameters(text)
@@ -283,7 +308,8 @@ mod tests {
             let bound = super::super::bind(spargebra::SparqlParser::new().parse_query(text).unwrap(), &params);
             let Some(ordered) = super::split(&bound) else { continue };
             let ours = rows(
-                run(&store, &QueryText { origin: name.to_string(), text: text.to_string() }, &params, None).unwrap(),
+                run(&store, None, &QueryText { origin: name.to_string(), text: text.to_string() }, &params, None)
+                    .unwrap(),
             );
             let engine = rows(evaluate(&store, bound, &CancellationToken::new()).unwrap());
             assert!(!engine.is_empty(), "{name} answers nothing on the sample");

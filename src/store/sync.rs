@@ -4,6 +4,7 @@
 //! replaced in one transaction each, removed files' graphs dropped.
 
 use super::{built_by_this_version, manifest, reload_ontology};
+use crate::answers::{self, Shelf};
 use crate::corpus::{self, NotesPath};
 use crate::extract::{Diagnostic, Extractor};
 use crate::pipeline;
@@ -50,6 +51,8 @@ impl SyncReport {
 pub struct SyncOptions<'a> {
     /// Called with the number of files processed so far (for a progress bar).
     pub progress: &'a (dyn Fn(usize, usize) + Sync),
+    /// Where each written graph's canned answers are shelved (a disk store's `answers/`), if anywhere.
+    pub shelf: Option<&'a Shelf>,
 }
 
 /// What a sync must do, worked out by reading the store (or a snapshot of it) and the notes files.
@@ -151,6 +154,9 @@ pub fn apply(
     }
     for (path, graph) in &missing {
         replace_graph(store, graph, &[])?;
+        if let Some(shelf) = options.shelf {
+            shelf.remove(graph)?;
+        }
         report.removed.push(path.clone());
     }
     let dropped: Vec<&String> = missing.iter().map(|(_, graph)| graph).collect();
@@ -240,6 +246,7 @@ fn load_files(
     report: &mut SyncReport,
 ) -> Result<Vec<(String, String)>> {
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let shelving = options.shelf.map(|shelf| (shelf, crate::ontology::version()));
     let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(1);
     let mut written = Vec::new();
     std::thread::scope(|scope| {
@@ -251,7 +258,8 @@ fn load_files(
                     .map(|(i, (file, stamp))| {
                         let index = number * CHUNK_FILES + i;
                         let mut send_part = |quads| drop(tx.send(Message::Part { file: index, quads }));
-                        let outcome = process(index, file, stamp.clone(), extractor, &mut send_part);
+                        let shelf = shelving.as_ref().map(|(shelf, ontology)| (*shelf, ontology.as_str()));
+                        let outcome = process(index, file, stamp.clone(), extractor, shelf, &mut send_part);
                         (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, todo.len());
                         outcome
                     })
@@ -376,29 +384,56 @@ struct FileOutcome {
     warnings: Vec<String>,
 }
 
-/// Reads, extracts and encodes one file, handing `part` its quads in parts while a huge one is encoded.
+/// Reads, extracts and encodes one file, handing `part` its quads in parts while a huge one is encoded,
+/// and shelves its canned answers when given a shelf (with the ontology's version).
 fn process(
     index: usize,
     file: &NotesPath,
     stamp: Option<String>,
     extractor: &Extractor,
+    shelf: Option<(&Shelf, &str)>,
     part: &mut dyn FnMut(Vec<Quad>),
 ) -> FileOutcome {
     let mut warnings = Vec::new();
+    let graph = rdf::iri::notes(&file.relative);
+    let mut parted = false;
+    let mut counted_part = |quads| {
+        parted = true;
+        part(quads)
+    };
     let out = match std::fs::read(&file.path) {
-        Ok(bytes) => corpus::load(file, bytes, &mut warnings)
-            .map(|loaded| pipeline::file_quads_in_parts(loaded, extractor, part)),
+        Ok(bytes) => corpus::load(file, bytes, &mut warnings).map(|loaded| {
+            let sha = loaded.sha256.clone();
+            let (quads, diagnostics) = pipeline::file_quads_in_parts(loaded, extractor, &mut counted_part);
+            (quads, diagnostics, sha)
+        }),
         Err(e) => {
             warnings.push(format!("{}: {e}", file.path.display()));
             None
         }
     };
     let (quads, diagnostics) = match out {
-        Some((q, d)) => (Some(q), d),
+        Some((q, d, sha)) => {
+            if let Some((shelf, ontology)) = shelf {
+                shelve(shelf, &graph, &answers::fingerprint(&sha, super::BUILD, ontology), (!parted).then_some(&q[..]))
+                    .unwrap_or_else(|e| {
+                        warnings.push(format!("{}: its answers were not kept: {e:#}", file.path.display()))
+                    });
+            }
+            (Some(q), d)
+        }
         None => (None, Vec::new()),
     };
-    let graph = rdf::iri::notes(&file.relative);
     FileOutcome { index, path: file.relative.clone(), graph, stamp, quads, diagnostics, warnings }
+}
+
+/// Shelves a graph's canned answers from its quads; a file too big to hold whole (its quads went on in
+/// parts) has none, and the canned queries then ask the store.
+fn shelve(shelf: &Shelf, graph: &str, fingerprint: &str, quads: Option<&[Quad]>) -> Result<()> {
+    match quads {
+        Some(quads) => answers::shelve(shelf, graph, fingerprint, quads),
+        None => shelf.remove(graph),
+    }
 }
 
 /// Replaces one graph's content atomically; a graph left with nothing is dropped, name and all, so that
