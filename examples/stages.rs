@@ -1,4 +1,4 @@
-//! Benchmark aid: times each pipeline stage (read, parse, extract, encode) on one core over a folder of
+//! Benchmark aid: times each pipeline stage (read, parse, extract, encode, answers kept) on one core over a folder of
 //! notes, so `BENCHMARKS.md` can say where ingest time goes.
 //! `cargo run --release --example stages -- CORPUS_DIR`
 
@@ -16,8 +16,10 @@ fn main() -> anyhow::Result<()> {
     let start = Instant::now();
     let extractor = Extractor::new(Ontology::builtin()?);
     let setup = start.elapsed();
-    let (mut read, mut parse, mut extract, mut encode) =
-        (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (mut read, mut parse, mut extract, mut encode, mut answers) =
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let shelf =
+        talkgraph::answers::Shelf::of_store(&std::env::temp_dir().join(format!("stages-{}", std::process::id())));
     let (mut bytes, mut quads) = (0usize, 0usize);
     for file in corpus::list(&[root]).files {
         let t = Instant::now();
@@ -33,15 +35,22 @@ fn main() -> anyhow::Result<()> {
         extract += t.elapsed();
         let t = Instant::now();
         let info = talkgraph::rdf::FileInfo { path: loaded.source.path.clone(), sha256: loaded.sha256.clone() };
-        quads += talkgraph::rdf::encode(&facts, &info, extractor.ontology()).len();
+        let graph_quads = talkgraph::rdf::encode(&facts, &info, extractor.ontology());
+        quads += graph_quads.len();
         encode += t.elapsed();
+        let t = Instant::now();
+        let graph = talkgraph::rdf::iri::notes(&file.relative);
+        talkgraph::answers::shelve(&shelf, &graph, &loaded.sha256, &graph_quads)?;
+        answers += t.elapsed();
     }
     let mb = bytes as f64 / 1e6;
     println!("setup (ontology + automata): {:.0} ms", setup.as_secs_f64() * 1e3);
-    for (name, d) in [("read+decode+hash", read), ("parse", parse), ("extract", extract), ("encode", encode)] {
+    let stages =
+        [("read+decode+hash", read), ("parse", parse), ("extract", extract), ("encode", encode), ("answers", answers)];
+    for (name, d) in stages {
         println!("{name:18} {:7.2} s  {:7.1} MB/s", d.as_secs_f64(), mb / d.as_secs_f64());
     }
-    let total = read + parse + extract + encode;
+    let total = read + parse + extract + encode + answers;
     println!(
         "{:18} {:7.2} s  {:7.1} MB/s  {quads} quads  ({mb:.1} MB)",
         "total (one core)",

@@ -6,236 +6,189 @@
 //! combination of values of a multi-valued property gives a row, `OPTIONAL` gives one unbound row when
 //! nothing matches, `STRAFTER(STR(?kind), "#")` names a stance. The tests in `answers` compare every
 //! query's answer built from these with the engine's answer on the same store.
+//!
+//! Terms are numbered once as the graph is indexed, and rows are rows of numbers until they are written:
+//! a lookup hashes a number, not an IRI, and a row costs no allocation per cell.
 
-use super::{Row, Section};
 use crate::vocab::{RDF, SKOS, TG};
-use oxigraph::model::{GraphNameRef, Literal, Quad, Term};
+use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, Quad, Term, TermRef};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-/// The predicates the canned queries read, as IRIs.
-struct Predicates {
-    technology_class: String,
-    talk_class: String,
-    organization: String,
-    technology: String,
-    stance_kind: String,
-    evidence: String,
-    line: String,
-    talk: String,
-    title: String,
-    notes_file: String,
-    path: String,
-    speaker: String,
-    name: String,
-    job_title: String,
-    works_for: String,
-    mentions: String,
-    category: String,
-    migrated_from: String,
-    adopted: String,
-    uses: String,
-    rejected: String,
-    pref_label: String,
-    type_: String,
+/// A term of the graph (or one a section made), by number.
+pub type Id = u32;
+/// A row of a section: per projected variable, `0` for unbound or the term's number plus one.
+pub type Cells = Vec<Id>;
+/// A canned query's part from one graph: rows by key (the IRIs its parameters name; "" when none).
+pub type Section = BTreeMap<String, Vec<Cells>>;
+
+/// The predicates the canned queries read, numbered (`Pred`), with their IRIs.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+enum Pred {
+    Organization,
+    Technology,
+    StanceKind,
+    Evidence,
+    Line,
+    Talk,
+    Title,
+    NotesFile,
+    Path,
+    Speaker,
+    Name,
+    JobTitle,
+    WorksFor,
+    Mentions,
+    Category,
+    MigratedFrom,
+    Adopted,
+    Uses,
+    Rejected,
+    PrefLabel,
+    Type,
 }
 
-static P: LazyLock<Predicates> = LazyLock::new(|| Predicates {
-    technology_class: TG.iri("Technology"),
-    talk_class: TG.iri("Talk"),
-    organization: TG.iri("organization"),
-    technology: TG.iri("technology"),
-    stance_kind: TG.iri("stanceKind"),
-    evidence: TG.iri("evidence"),
-    line: TG.iri("line"),
-    talk: TG.iri("talk"),
-    title: TG.iri("title"),
-    notes_file: TG.iri("notesFile"),
-    path: TG.iri("path"),
-    speaker: TG.iri("speaker"),
-    name: TG.iri("name"),
-    job_title: TG.iri("jobTitle"),
-    works_for: TG.iri("worksFor"),
-    mentions: TG.iri("mentions"),
-    category: TG.iri("category"),
-    migrated_from: TG.iri("migratedFrom"),
-    adopted: TG.iri("adopted"),
-    uses: TG.iri("uses"),
-    rejected: TG.iri("rejected"),
-    pref_label: SKOS.iri("prefLabel"),
-    type_: RDF.iri("type"),
+const PREDICATES: [(Pred, &str, &str); 21] = [
+    (Pred::Organization, "tg", "organization"),
+    (Pred::Technology, "tg", "technology"),
+    (Pred::StanceKind, "tg", "stanceKind"),
+    (Pred::Evidence, "tg", "evidence"),
+    (Pred::Line, "tg", "line"),
+    (Pred::Talk, "tg", "talk"),
+    (Pred::Title, "tg", "title"),
+    (Pred::NotesFile, "tg", "notesFile"),
+    (Pred::Path, "tg", "path"),
+    (Pred::Speaker, "tg", "speaker"),
+    (Pred::Name, "tg", "name"),
+    (Pred::JobTitle, "tg", "jobTitle"),
+    (Pred::WorksFor, "tg", "worksFor"),
+    (Pred::Mentions, "tg", "mentions"),
+    (Pred::Category, "tg", "category"),
+    (Pred::MigratedFrom, "tg", "migratedFrom"),
+    (Pred::Adopted, "tg", "adopted"),
+    (Pred::Uses, "tg", "uses"),
+    (Pred::Rejected, "tg", "rejected"),
+    (Pred::PrefLabel, "skos", "prefLabel"),
+    (Pred::Type, "rdf", "type"),
+];
+
+static PREDICATE_IRIS: LazyLock<FxHashMap<String, Pred>> = LazyLock::new(|| {
+    PREDICATES
+        .iter()
+        .map(|(p, prefix, local)| {
+            let ns = match *prefix {
+                "tg" => TG,
+                "skos" => SKOS,
+                _ => RDF,
+            };
+            (ns.iri(local), *p)
+        })
+        .collect()
 });
 
-/// The stance kinds the radar counts, in the order of its columns (adopting, using, rejecting).
-pub fn radar_kinds() -> [&'static str; 3] {
-    [P.adopted.as_str(), P.uses.as_str(), P.rejected.as_str()]
-}
-
-/// One graph's quads, indexed both ways: a subject's objects by predicate, a (predicate, object)'s subjects.
+/// One graph's quads, numbered and indexed both ways.
 pub struct GraphIndex<'a> {
-    graph: Term,
-    forward: FxHashMap<Term, FxHashMap<&'a str, Vec<&'a Term>>>,
-    backward: FxHashMap<&'a str, FxHashMap<&'a Term, Vec<Term>>>,
-    by_predicate: FxHashMap<&'a str, Vec<(Term, &'a Term)>>,
+    terms: Vec<TermRef<'a>>,
+    ids: FxHashMap<TermRef<'a>, Id>,
+    /// Per subject, its (predicate, object) pairs sorted by predicate.
+    out: Vec<Vec<(Pred, Id)>>,
+    /// Per (predicate, object), its subjects.
+    into: FxHashMap<(Pred, Id), Vec<Id>>,
+    /// Per predicate, its (subject, object) pairs.
+    by_predicate: FxHashMap<Pred, Vec<(Id, Id)>>,
+    graph: Option<Id>,
 }
 
 impl<'a> GraphIndex<'a> {
-    /// Indexes the quads of `graph` among `quads` (others are left out).
-    pub fn new(graph: &oxigraph::model::NamedNode, quads: &'a [Quad]) -> Self {
+    /// Indexes the quads of `graph` among `quads` (others, and predicates no canned query reads, are left
+    /// out).
+    pub fn new(graph: &'a oxigraph::model::NamedNode, quads: &'a [Quad]) -> Self {
         let mut index = GraphIndex {
-            graph: Term::NamedNode(graph.clone()),
-            forward: FxHashMap::default(),
-            backward: FxHashMap::default(),
+            terms: Vec::new(),
+            ids: FxHashMap::default(),
+            out: Vec::new(),
+            into: FxHashMap::default(),
             by_predicate: FxHashMap::default(),
+            graph: None,
         };
         for q in quads.iter().filter(|q| q.graph_name.as_ref() == GraphNameRef::NamedNode(graph.as_ref())) {
-            let subject: Term = q.subject.clone().into();
-            let predicate = q.predicate.as_str();
-            index.forward.entry(subject.clone()).or_default().entry(predicate).or_default().push(&q.object);
-            index.backward.entry(predicate).or_default().entry(&q.object).or_default().push(subject.clone());
-            index.by_predicate.entry(predicate).or_default().push((subject, &q.object));
+            let Some(&p) = PREDICATE_IRIS.get(q.predicate.as_str()) else { continue };
+            let s = index.number(q.subject.as_ref().into());
+            let o = index.number(q.object.as_ref());
+            index.out[s as usize].push((p, o));
+            index.into.entry((p, o)).or_default().push(s);
+            index.by_predicate.entry(p).or_default().push((s, o));
         }
+        for pairs in &mut index.out {
+            pairs.sort_by_key(|(p, _)| *p);
+        }
+        index.graph = index.ids.get(&TermRef::NamedNode(graph.as_ref())).copied();
         index
     }
 
-    fn objects(&self, subject: &Term, predicate: &str) -> &[&'a Term] {
-        self.forward.get(subject).and_then(|p| p.get(predicate)).map_or(&[], Vec::as_slice)
+    fn number(&mut self, term: TermRef<'a>) -> Id {
+        if let Some(id) = self.ids.get(&term) {
+            return *id;
+        }
+        let id = self.terms.len() as Id;
+        self.terms.push(term);
+        self.out.push(Vec::new());
+        self.ids.insert(term, id);
+        id
     }
 
-    fn subjects(&self, predicate: &str, object: &Term) -> &[Term] {
-        self.backward.get(predicate).and_then(|o| o.get(object)).map_or(&[], Vec::as_slice)
+    /// The number of a term the graph holds.
+    fn id_of(&self, term: TermRef<'_>) -> Option<Id> {
+        let ids: &FxHashMap<TermRef<'_>, Id> = &self.ids;
+        ids.get(&term).copied()
     }
 
-    fn pairs(&self, predicate: &str) -> &[(Term, &'a Term)] {
-        self.by_predicate.get(predicate).map_or(&[], Vec::as_slice)
+    fn objects(&self, subject: Id, p: Pred) -> impl Iterator<Item = Id> + Clone + '_ {
+        let pairs = self.out.get(subject as usize).map_or(&[][..], Vec::as_slice);
+        let start = pairs.partition_point(|(q, _)| *q < p);
+        pairs[start..].iter().take_while(move |(q, _)| *q == p).map(|(_, o)| *o)
     }
 
-    fn has(&self, subject: &Term, predicate: &str, object: &Term) -> bool {
-        self.objects(subject, predicate).contains(&object)
+    fn subjects(&self, p: Pred, object: Id) -> &[Id] {
+        self.into.get(&(p, object)).map_or(&[], Vec::as_slice)
     }
 
-    fn labels(&self, x: &Term) -> &[&'a Term] {
-        self.objects(x, &P.pref_label)
+    fn pairs(&self, p: Pred) -> &[(Id, Id)] {
+        self.by_predicate.get(&p).map_or(&[], Vec::as_slice)
     }
 
-    fn files(&self) -> &[&'a Term] {
-        self.objects(&self.graph, &P.path)
+    fn has(&self, subject: Id, p: Pred, object: Id) -> bool {
+        self.objects(subject, p).any(|o| o == object)
+    }
+
+    fn labels(&self, x: Id) -> impl Iterator<Item = Id> + Clone + '_ {
+        self.objects(x, Pred::PrefLabel)
+    }
+
+    fn files(&self) -> Vec<Id> {
+        self.graph.map(|g| self.objects(g, Pred::Path).collect()).unwrap_or_default()
     }
 
     /// `OPTIONAL { ?p tg:worksFor ?o . ?o skos:prefLabel ?company }`: the companies, or one unbound.
-    fn companies_of(&self, person: &Term) -> Vec<Option<Term>> {
-        let found: Vec<Option<Term>> = self
-            .objects(person, &P.works_for)
-            .iter()
-            .flat_map(|o| self.labels(o).iter().map(|c| Some((*c).clone())))
-            .collect();
-        if found.is_empty() { vec![None] } else { found }
+    fn companies_of(&self, person: Id) -> Vec<Id> {
+        let found: Vec<Id> = self.objects(person, Pred::WorksFor).flat_map(|o| self.labels(o)).map(|c| c + 1).collect();
+        if found.is_empty() { vec![0] } else { found }
     }
-}
 
-/// `STRAFTER(STR(?kind), "#")`: what follows the first `#` (empty when there is none); unbound for a
-/// blank node, whose `STR` is an error.
-pub fn stance_name(kind: &Term) -> Option<Term> {
-    let text = match kind {
-        Term::NamedNode(n) => n.as_str(),
-        Term::Literal(l) => l.value(),
-        _ => return None,
-    };
-    let after = text.split_once('#').map_or("", |(_, after)| after);
-    Some(Literal::new_simple_literal(after).into())
-}
-
-fn some(t: &Term) -> Option<Term> {
-    Some(t.clone())
-}
-
-/// Every section of one graph, by canned query name.
-pub fn sections(index: &GraphIndex<'_>) -> Vec<(&'static str, Section)> {
-    vec![
-        ("companies-moved-to", stances_of_kind(index, &P.adopted, true)),
-        ("considering", stances_of_kind(index, &TG.iri("considering"), false)),
-        ("evaluated", stances_of_kind(index, &TG.iri("evaluated"), false)),
-        ("rejected", stances_of_kind(index, &P.rejected, false)),
-        ("company-profile", company_profile(index)),
-        ("evidence", evidence(index)),
-        ("migrations", migrations(index)),
-        ("speakers-by-company", speakers_by_company(index)),
-        ("speakers-on-technology", speakers_on_technology(index)),
-        ("talks-mentioning", talks_mentioning(index)),
-        ("talks", talks(index)),
-        ("co-occurring", co_occurring(index)),
-        ("technologies-by-category", mention_counts(index)),
-        ("technology-radar", radar(index)),
-    ]
-}
-
-fn add(section: &mut Section, key: &Term, row: Row) {
-    section.entry(key_text(key)).or_default().push(row);
+    /// The key of an entity: its IRI (or the text of whatever term it is).
+    fn key(&self, id: Id) -> String {
+        key_text(self.terms[id as usize])
+    }
 }
 
 /// The key of an entity: its IRI (or the text of whatever term it is).
-pub fn key_text(term: &Term) -> String {
+pub fn key_text(term: TermRef<'_>) -> String {
     match term {
-        Term::NamedNode(n) => n.as_str().to_string(),
+        TermRef::NamedNode(n) => n.as_str().to_string(),
         other => other.to_string(),
     }
-}
-
-/// Sorts each key's rows and drops repeats (the queries are `DISTINCT`).
-fn distinct(mut section: Section) -> Section {
-    for rows in section.values_mut() {
-        let mut seen = FxHashSet::default();
-        rows.retain(|r| seen.insert(r.clone()));
-    }
-    section
-}
-
-/// companies-moved-to (by technology) and considering/evaluated/rejected (one key): company, technology,
-/// evidence, file, line of each stance node of `kind`.
-fn stances_of_kind(ix: &GraphIndex<'_>, kind: &str, by_technology: bool) -> Section {
-    let mut section = Section::new();
-    let kind = iri_term(kind);
-    for s in ix.subjects(&P.stance_kind, &kind) {
-        for t in ix.objects(s, &P.technology) {
-            for o in ix.objects(s, &P.organization) {
-                for (ev, line) in pairs(ix.objects(s, &P.evidence), ix.objects(s, &P.line)) {
-                    for (tl, cl) in pairs(ix.labels(t), ix.labels(o)) {
-                        for file in ix.files() {
-                            let row = vec![some(cl), some(tl), some(ev), some(file), some(line)];
-                            let key = if by_technology { key_text(t) } else { String::new() };
-                            section.entry(key).or_default().push(row);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    distinct(section)
-}
-
-/// Every (a, b) with a from `xs` and b from `ys`.
-fn pairs<'t>(xs: &[&'t Term], ys: &[&'t Term]) -> Vec<(&'t Term, &'t Term)> {
-    xs.iter().flat_map(|x| ys.iter().map(move |y| (*x, *y))).collect()
-}
-
-/// company-profile, by organization: stance, technology, evidence, file, line.
-fn company_profile(ix: &GraphIndex<'_>) -> Section {
-    let mut section = Section::new();
-    for (s, o) in ix.pairs(&P.organization) {
-        for t in ix.objects(s, &P.technology) {
-            for kind in ix.objects(s, &P.stance_kind) {
-                for (ev, line) in pairs(ix.objects(s, &P.evidence), ix.objects(s, &P.line)) {
-                    for tl in ix.labels(t) {
-                        for file in ix.files() {
-                            add(&mut section, o, vec![stance_name(kind), some(tl), some(ev), some(file), some(line)]);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    distinct(section)
 }
 
 /// The key of evidence rows: organization and technology.
@@ -243,19 +196,157 @@ pub fn pair_key(organization: &str, technology: &str) -> String {
     format!("{organization}\n{technology}")
 }
 
+/// A graph's sections as they are built: the index, and the terms the sections make (stance names,
+/// counts), numbered after the graph's own.
+pub struct Sections<'i, 'a> {
+    ix: &'i GraphIndex<'a>,
+    made: Vec<Term>,
+    made_ids: FxHashMap<Term, Id>,
+}
+
+impl<'i, 'a> Sections<'i, 'a> {
+    /// The term a cell number stands for.
+    pub fn term(&self, id: Id) -> TermRef<'_> {
+        let id = id as usize;
+        match self.ix.terms.get(id) {
+            Some(t) => *t,
+            None => self.made[id - self.ix.terms.len()].as_ref(),
+        }
+    }
+
+    fn make(&mut self, term: Term) -> Id {
+        if let Some(id) = self.ix.id_of(term.as_ref()) {
+            return id + 1;
+        }
+        let next = (self.ix.terms.len() + self.made.len()) as Id;
+        *self.made_ids.entry(term.clone()).or_insert_with(|| {
+            self.made.push(term);
+            next
+        }) + 1
+    }
+
+    /// `STRAFTER(STR(?kind), "#")`: what follows the first `#` (empty when there is none); unbound for a
+    /// blank node, whose `STR` is an error.
+    fn stance_name(&mut self, kind: Id) -> Id {
+        let text = match self.ix.terms[kind as usize] {
+            TermRef::NamedNode(n) => n.as_str(),
+            TermRef::Literal(l) => l.value(),
+            _ => return 0,
+        };
+        let after = text.split_once('#').map_or("", |(_, after)| after).to_string();
+        self.make(Literal::new_simple_literal(after).into())
+    }
+
+    fn integer(&mut self, n: usize) -> Id {
+        self.make(integer(n))
+    }
+}
+
+/// An `xsd:integer` literal.
+pub fn integer(n: usize) -> Term {
+    Literal::new_typed_literal(n.to_string(), oxigraph::model::vocab::xsd::INTEGER).into()
+}
+
+/// Every section of one graph, by canned query name, and the terms their cells number.
+pub fn sections<'i, 'a>(ix: &'i GraphIndex<'a>) -> (Vec<(&'static str, Section)>, Sections<'i, 'a>) {
+    let mut out = Sections { ix, made: Vec::new(), made_ids: FxHashMap::default() };
+    let kind = |local: &str| ix.id_of(TermRef::NamedNode(NamedNodeRef::new_unchecked(&TG.iri(local))));
+    let built = vec![
+        ("companies-moved-to", stances_of_kind(ix, kind("adopted"), true)),
+        ("considering", stances_of_kind(ix, kind("considering"), false)),
+        ("evaluated", stances_of_kind(ix, kind("evaluated"), false)),
+        ("rejected", stances_of_kind(ix, kind("rejected"), false)),
+        ("company-profile", company_profile(&mut out)),
+        ("evidence", evidence(&mut out)),
+        ("migrations", migrations(ix)),
+        ("speakers-by-company", speakers_by_company(ix)),
+        ("speakers-on-technology", speakers_on_technology(ix)),
+        ("talks-mentioning", talks_mentioning(&mut out)),
+        ("talks", talks(ix)),
+        ("co-occurring", co_occurring(&mut out)),
+        ("technologies-by-category", mention_counts(&mut out)),
+        ("technology-radar", radar(&mut out)),
+    ];
+    (built, out)
+}
+
+/// Drops repeated rows under each key (the queries are `DISTINCT`).
+fn distinct(mut section: Section) -> Section {
+    for rows in section.values_mut() {
+        let first: Vec<bool> = {
+            let mut seen = FxHashSet::default();
+            rows.iter().map(|r| seen.insert(r)).collect()
+        };
+        let mut keep = first.into_iter();
+        rows.retain(|_| keep.next().unwrap_or(true));
+    }
+    section
+}
+
+/// Every (a, b) with a from `xs` and b from `ys`.
+fn pairs(xs: impl Iterator<Item = Id>, ys: impl Iterator<Item = Id> + Clone) -> Vec<(Id, Id)> {
+    xs.flat_map(|x| ys.clone().map(move |y| (x, y))).collect()
+}
+
+/// companies-moved-to (by technology) and considering/evaluated/rejected (one key): company, technology,
+/// evidence, file, line of each stance node of `kind`.
+fn stances_of_kind(ix: &GraphIndex<'_>, kind: Option<Id>, by_technology: bool) -> Section {
+    let mut section = Section::new();
+    let files = ix.files();
+    for &s in kind.map_or(&[][..], |k| ix.subjects(Pred::StanceKind, k)) {
+        for t in ix.objects(s, Pred::Technology) {
+            let key = if by_technology { ix.key(t) } else { String::new() };
+            for o in ix.objects(s, Pred::Organization) {
+                for (ev, line) in pairs(ix.objects(s, Pred::Evidence), ix.objects(s, Pred::Line)) {
+                    for (tl, cl) in pairs(ix.labels(t), ix.labels(o)) {
+                        for file in &files {
+                            let row = vec![cl + 1, tl + 1, ev + 1, file + 1, line + 1];
+                            section.entry(key.clone()).or_default().push(row);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    distinct(section)
+}
+
+/// company-profile, by organization: stance, technology, evidence, file, line.
+fn company_profile(out: &mut Sections<'_, '_>) -> Section {
+    let ix = out.ix;
+    let mut section = Section::new();
+    let files = ix.files();
+    for &(s, o) in ix.pairs(Pred::Organization) {
+        let key = ix.key(o);
+        for t in ix.objects(s, Pred::Technology) {
+            for kind in ix.objects(s, Pred::StanceKind) {
+                let stance = out.stance_name(kind);
+                for (ev, line) in pairs(ix.objects(s, Pred::Evidence), ix.objects(s, Pred::Line)) {
+                    for (tl, file) in pairs(ix.labels(t), files.iter().copied()) {
+                        section.entry(key.clone()).or_default().push(vec![stance, tl + 1, ev + 1, file + 1, line + 1]);
+                    }
+                }
+            }
+        }
+    }
+    distinct(section)
+}
+
 /// evidence, by (organization, technology): stance, evidence, talk title, file (the talk's notes file's
 /// path), line.
-fn evidence(ix: &GraphIndex<'_>) -> Section {
+fn evidence(out: &mut Sections<'_, '_>) -> Section {
+    let ix = out.ix;
     let mut section = Section::new();
-    for (s, o) in ix.pairs(&P.organization) {
-        for t in ix.objects(s, &P.technology) {
-            let key = pair_key(&key_text(o), &key_text(t));
-            for kind in ix.objects(s, &P.stance_kind) {
-                for (ev, line) in pairs(ix.objects(s, &P.evidence), ix.objects(s, &P.line)) {
-                    for k in ix.objects(s, &P.talk) {
-                        for (title, f) in pairs(ix.objects(k, &P.title), ix.objects(k, &P.notes_file)) {
-                            for file in ix.objects(f, &P.path) {
-                                let row = vec![stance_name(kind), some(ev), some(title), some(file), some(line)];
+    for &(s, o) in ix.pairs(Pred::Organization) {
+        for t in ix.objects(s, Pred::Technology) {
+            let key = pair_key(&ix.key(o), &ix.key(t));
+            for kind in ix.objects(s, Pred::StanceKind) {
+                let stance = out.stance_name(kind);
+                for (ev, line) in pairs(ix.objects(s, Pred::Evidence), ix.objects(s, Pred::Line)) {
+                    for k in ix.objects(s, Pred::Talk) {
+                        for (title, f) in pairs(ix.objects(k, Pred::Title), ix.objects(k, Pred::NotesFile)) {
+                            for file in ix.objects(f, Pred::Path) {
+                                let row = vec![stance, ev + 1, title + 1, file + 1, line + 1];
                                 section.entry(key.clone()).or_default().push(row);
                             }
                         }
@@ -270,12 +361,13 @@ fn evidence(ix: &GraphIndex<'_>) -> Section {
 /// migrations: company, from, to, file, for a company that migrated from x and adopted y of one category.
 fn migrations(ix: &GraphIndex<'_>) -> Section {
     let mut rows = Vec::new();
-    for (o, x) in ix.pairs(&P.migrated_from) {
-        for y in ix.objects(o, &P.adopted).iter().filter(|y| *x != **y) {
-            let shared = ix.objects(x, &P.category).iter().filter(|c| ix.has(y, &P.category, c)).count();
+    let files = ix.files();
+    for &(o, x) in ix.pairs(Pred::MigratedFrom) {
+        for y in ix.objects(o, Pred::Adopted).filter(|y| *y != x) {
+            let shared = ix.objects(x, Pred::Category).filter(|c| ix.has(y, Pred::Category, *c)).count();
             for (from, to) in pairs(ix.labels(x), ix.labels(y)) {
-                for (company, file) in pairs(ix.labels(o), ix.files()) {
-                    let row = vec![some(company), some(from), some(to), some(file)];
+                for (company, file) in pairs(ix.labels(o), files.iter().copied()) {
+                    let row = vec![company + 1, from + 1, to + 1, file + 1];
                     rows.extend(std::iter::repeat_n(row, shared));
                 }
             }
@@ -287,15 +379,15 @@ fn migrations(ix: &GraphIndex<'_>) -> Section {
 /// speakers-by-company: company, speaker, role, talk (a row per speaker of each talk).
 fn speakers_by_company(ix: &GraphIndex<'_>) -> Section {
     let mut rows = Vec::new();
-    for (k, p) in ix.pairs(&P.speaker) {
-        for (talk, speaker) in pairs(ix.objects(k, &P.title), ix.objects(p, &P.name)) {
-            let roles: Vec<Option<Term>> = match ix.objects(p, &P.job_title) {
-                [] => vec![None],
-                found => found.iter().map(|r| some(r)).collect(),
-            };
+    for &(k, p) in ix.pairs(Pred::Speaker) {
+        for (talk, speaker) in pairs(ix.objects(k, Pred::Title), ix.objects(p, Pred::Name)) {
+            let mut roles: Vec<Id> = ix.objects(p, Pred::JobTitle).map(|r| r + 1).collect();
+            if roles.is_empty() {
+                roles.push(0);
+            }
             for role in &roles {
                 for company in ix.companies_of(p) {
-                    rows.push(vec![company, some(speaker), role.clone(), some(talk)]);
+                    rows.push(vec![company, speaker + 1, *role, talk + 1]);
                 }
             }
         }
@@ -306,12 +398,13 @@ fn speakers_by_company(ix: &GraphIndex<'_>) -> Section {
 /// speakers-on-technology, by technology: speaker, company, talk of the talks mentioning it.
 fn speakers_on_technology(ix: &GraphIndex<'_>) -> Section {
     let mut section = Section::new();
-    for (k, t) in ix.pairs(&P.mentions) {
-        for talk in ix.objects(k, &P.title) {
-            for p in ix.objects(k, &P.speaker) {
-                for speaker in ix.objects(p, &P.name) {
+    for &(k, t) in ix.pairs(Pred::Mentions) {
+        let key = ix.key(t);
+        for talk in ix.objects(k, Pred::Title) {
+            for p in ix.objects(k, Pred::Speaker) {
+                for speaker in ix.objects(p, Pred::Name) {
                     for company in ix.companies_of(p) {
-                        add(&mut section, t, vec![some(speaker), company, some(talk)]);
+                        section.entry(key.clone()).or_default().push(vec![speaker + 1, company, talk + 1]);
                     }
                 }
             }
@@ -322,32 +415,33 @@ fn speakers_on_technology(ix: &GraphIndex<'_>) -> Section {
 
 /// talks-mentioning, by technology: talk, company, stance, evidence, file, line, the last four from the
 /// talk's stance nodes on that technology when it has any.
-fn talks_mentioning(ix: &GraphIndex<'_>) -> Section {
+fn talks_mentioning(out: &mut Sections<'_, '_>) -> Section {
+    let ix = out.ix;
     let mut section = Section::new();
-    for (k, t) in ix.pairs(&P.mentions) {
-        let mut said: Vec<[Option<Term>; 4]> = Vec::new();
-        for s in ix.subjects(&P.talk, k) {
-            if !ix.has(s, &P.technology, t) {
+    for &(k, t) in ix.pairs(Pred::Mentions) {
+        let mut said: Vec<[Id; 4]> = Vec::new();
+        for &s in ix.subjects(Pred::Talk, k) {
+            if !ix.has(s, Pred::Technology, t) {
                 continue;
             }
-            for kind in ix.objects(s, &P.stance_kind) {
-                for (ev, line) in pairs(ix.objects(s, &P.evidence), ix.objects(s, &P.line)) {
-                    for o in ix.objects(s, &P.organization) {
-                        for company in ix.labels(o) {
-                            said.push([some(company), stance_name(kind), some(ev), some(line)]);
-                        }
+            for kind in ix.objects(s, Pred::StanceKind) {
+                let stance = out.stance_name(kind);
+                for (ev, line) in pairs(ix.objects(s, Pred::Evidence), ix.objects(s, Pred::Line)) {
+                    for company in ix.objects(s, Pred::Organization).flat_map(|o| ix.labels(o)) {
+                        said.push([company + 1, stance, ev + 1, line + 1]);
                     }
                 }
             }
         }
         if said.is_empty() {
-            said.push([None, None, None, None]);
+            said.push([0; 4]);
         }
-        for (talk, f) in pairs(ix.objects(k, &P.title), ix.objects(k, &P.notes_file)) {
-            for file in ix.objects(f, &P.path) {
+        let key = ix.key(t);
+        for (talk, f) in pairs(ix.objects(k, Pred::Title), ix.objects(k, Pred::NotesFile)) {
+            for file in ix.objects(f, Pred::Path) {
                 for [company, stance, ev, line] in &said {
-                    let row = vec![some(talk), company.clone(), stance.clone(), ev.clone(), some(file), line.clone()];
-                    add(&mut section, t, row);
+                    let row = vec![talk + 1, *company, *stance, *ev, file + 1, *line];
+                    section.entry(key.clone()).or_default().push(row);
                 }
             }
         }
@@ -359,77 +453,70 @@ fn talks_mentioning(ix: &GraphIndex<'_>) -> Section {
 /// where the `OPTIONAL`s find nothing; grouped by (talk, file) when the answer is put together.
 fn talks(ix: &GraphIndex<'_>) -> Section {
     let mut rows = Vec::new();
-    let talk_type = iri_term(&P.talk_class);
-    for k in ix.subjects(&P.type_, &talk_type) {
-        let mut people: Vec<(Option<Term>, Option<Term>)> = Vec::new();
-        for p in ix.objects(k, &P.speaker) {
-            for name in ix.objects(p, &P.name) {
-                for company in ix.companies_of(p) {
-                    people.push((some(name), company));
-                }
+    let talk_class = ix.id_of(TermRef::NamedNode(NamedNodeRef::new_unchecked(&TG.iri("Talk"))));
+    for &k in talk_class.map_or(&[][..], |c| ix.subjects(Pred::Type, c)) {
+        let mut people: Vec<(Id, Id)> = Vec::new();
+        for p in ix.objects(k, Pred::Speaker) {
+            for name in ix.objects(p, Pred::Name) {
+                people.extend(ix.companies_of(p).into_iter().map(|company| (name + 1, company)));
             }
         }
         if people.is_empty() {
-            people.push((None, None));
+            people.push((0, 0));
         }
-        for (talk, f) in pairs(ix.objects(k, &P.title), ix.objects(k, &P.notes_file)) {
-            for file in ix.objects(f, &P.path) {
-                for (name, company) in &people {
-                    rows.push(vec![some(talk), some(file), name.clone(), company.clone()]);
-                }
+        for (talk, f) in pairs(ix.objects(k, Pred::Title), ix.objects(k, Pred::NotesFile)) {
+            for file in ix.objects(f, Pred::Path) {
+                rows.extend(people.iter().map(|(name, company)| vec![talk + 1, file + 1, *name, *company]));
             }
         }
     }
     distinct(BTreeMap::from([(String::new(), rows)]))
 }
 
-/// An `xsd:integer` literal.
-pub fn integer(n: usize) -> Term {
-    Literal::new_typed_literal(n.to_string(), oxigraph::model::vocab::xsd::INTEGER).into()
-}
-
 /// co-occurring, by technology: each other technology's label and the number of this graph's talks that
 /// mention both (talks belong to one graph, so counts add up across graphs).
-fn co_occurring(ix: &GraphIndex<'_>) -> Section {
-    let technology = iri_term(&P.technology_class);
-    let mut talks: FxHashMap<(String, Term), FxHashSet<&Term>> = FxHashMap::default();
-    for (k, t) in ix.pairs(&P.mentions) {
-        for other in ix.objects(k, &P.mentions) {
-            if *other == *t || !ix.has(other, &P.type_, &technology) {
+fn co_occurring(out: &mut Sections<'_, '_>) -> Section {
+    let ix = out.ix;
+    let technology = ix.id_of(TermRef::NamedNode(NamedNodeRef::new_unchecked(&TG.iri("Technology"))));
+    let mut talks: FxHashMap<(Id, Id), FxHashSet<Id>> = FxHashMap::default();
+    for &(k, t) in ix.pairs(Pred::Mentions) {
+        for other in ix.objects(k, Pred::Mentions) {
+            if other == t || !technology.is_some_and(|c| ix.has(other, Pred::Type, c)) {
                 continue;
             }
             for label in ix.labels(other) {
-                talks.entry((key_text(t), (*label).clone())).or_default().insert(k);
+                talks.entry((t, label)).or_default().insert(k);
             }
         }
     }
     let mut section = Section::new();
-    for ((key, label), ks) in talks {
-        section.entry(key).or_default().push(vec![Some(label), Some(integer(ks.len()))]);
+    for ((t, label), ks) in talks {
+        let count = out.integer(ks.len());
+        section.entry(ix.key(t)).or_default().push(vec![label + 1, count]);
     }
     section
 }
 
 /// technologies-by-category: each technology this graph's talks mention, with how many of them do.
-fn mention_counts(ix: &GraphIndex<'_>) -> Section {
-    let mut talks: BTreeMap<String, FxHashSet<&Term>> = BTreeMap::new();
-    for (k, t) in ix.pairs(&P.mentions) {
-        talks.entry(key_text(t)).or_default().insert(k);
+fn mention_counts(out: &mut Sections<'_, '_>) -> Section {
+    let ix = out.ix;
+    let mut talks: BTreeMap<Id, FxHashSet<Id>> = BTreeMap::new();
+    for &(k, t) in ix.pairs(Pred::Mentions) {
+        talks.entry(t).or_default().insert(k);
     }
-    let rows = talks.into_iter().map(|(t, ks)| vec![Some(iri_term(&t)), Some(integer(ks.len()))]).collect();
+    let rows = talks.into_iter().map(|(t, ks)| vec![t + 1, out.integer(ks.len())]).collect();
     BTreeMap::from([(String::new(), rows)])
 }
 
-fn iri_term(iri: &str) -> Term {
-    oxigraph::model::NamedNode::new_unchecked(iri).into()
-}
-
-/// technology-radar: (kind, technology, organization) for each direct adopted/uses/rejected triple.
-fn radar(ix: &GraphIndex<'_>) -> Section {
+/// technology-radar: (column, technology, organization) for each direct adopted (0), uses (1) and
+/// rejected (2) triple.
+fn radar(out: &mut Sections<'_, '_>) -> Section {
+    let ix = out.ix;
     let mut rows = Vec::new();
-    for kind in radar_kinds() {
-        for (who, t) in ix.pairs(kind) {
-            rows.push(vec![Some(iri_term(kind)), some(t), Some(who.clone())]);
+    for (column, p) in [Pred::Adopted, Pred::Uses, Pred::Rejected].into_iter().enumerate() {
+        let column = out.integer(column);
+        for &(who, t) in ix.pairs(p) {
+            rows.push(vec![column, t + 1, who + 1]);
         }
     }
     distinct(BTreeMap::from([(String::new(), rows)]))

@@ -23,13 +23,9 @@ use contribute::{integer, key_text, pair_key};
 use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, Quad, Term, TermRef, Variable};
 use oxigraph::store::Store;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::BTreeMap;
 
 /// One answer row: a value (or unbound) per projected variable.
 pub type Row = Vec<Option<Term>>;
-
-/// A canned query's part from one graph: rows by key (the IRIs its parameters name; "" when it has none).
-pub type Section = BTreeMap<String, Vec<Row>>;
 
 /// What a graph's answers are made from: its notes file's hash, the talkgraph build and the ontology.
 pub fn fingerprint(sha256: &str, build: &str, ontology: &str) -> String {
@@ -40,7 +36,8 @@ pub fn fingerprint(sha256: &str, build: &str, ontology: &str) -> String {
 pub fn shelve(shelf: &Shelf, graph: &str, fingerprint: &str, quads: &[Quad]) -> Result<()> {
     let name = oxigraph::model::NamedNode::new(graph)?;
     let index = contribute::GraphIndex::new(&name, quads);
-    shelf.write(graph, fingerprint, &contribute::sections(&index))
+    let (sections, terms) = contribute::sections(&index);
+    shelf.write(graph, fingerprint, &sections, &|id| terms.term(id))
 }
 
 /// The shelved answers of every notes graph the store holds, if all are there and current.
@@ -115,7 +112,7 @@ fn named_by(store: &Store, key: &Literal) -> Result<Vec<String>> {
     let predicate = NamedNodeRef::new_unchecked("https://talkgraph.dev/ontology#lookupKey");
     let mut found: Vec<String> = Vec::new();
     for q in store.quads_for_pattern(None, Some(predicate), Some(TermRef::Literal(key.as_ref())), None) {
-        found.push(key_text(&q?.subject.into()));
+        found.push(key_text(q?.subject.as_ref().into()));
     }
     found.sort_unstable();
     found.dedup();
@@ -255,15 +252,13 @@ fn by_category(store: &Store, rows: Vec<Row>) -> Result<Option<Vec<Row>>> {
 /// technology-radar: per label of a technology in the vocabulary, how many organizations adopted, use
 /// and rejected it.
 fn radar(store: &Store, rows: Vec<Row>) -> Result<Vec<Row>> {
-    let kinds = contribute::radar_kinds();
     let mut by_technology: FxHashMap<Term, [FxHashSet<Term>; 3]> = FxHashMap::default();
     for row in rows {
-        let [Some(Term::NamedNode(kind)), Some(t), Some(who)] = <[Option<Term>; 3]>::try_from(row).unwrap_or_default()
-        else {
+        let [Some(column), Some(t), Some(who)] = <[Option<Term>; 3]>::try_from(row).unwrap_or_default() else {
             continue;
         };
-        if let Some(i) = kinds.iter().position(|k| *k == kind.as_str()) {
-            by_technology.entry(t).or_default()[i].insert(who);
+        if let Some(set) = by_technology.entry(t).or_default().get_mut(count_of(&column)) {
+            set.insert(who);
         }
     }
     let mut by_label: FxHashMap<Term, [FxHashSet<Term>; 3]> = FxHashMap::default();

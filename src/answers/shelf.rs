@@ -8,16 +8,19 @@
 //!
 //! Layout: `TGANSW01`, u32 header length, header = fingerprint, u32 section count, then per section its
 //! name, u64 key-table offset and u32 key count. A key table holds (u64 key hash, u64 offset, u32 length)
-//! entries; each points at a block = key, u32 row count, u8 width, then the rows' terms.
+//! entries; each points at a block = key, its distinct terms, u32 row count, u8 width, then each row's
+//! cells as varint indices into those terms (0 for unbound).
 
-use super::{Row, Section};
+use super::Row;
+use super::contribute::{Cells, Id, Section};
 use anyhow::{Context, Result, bail};
-use oxigraph::model::{BlankNode, Literal, NamedNode, Term};
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{BlankNode, Literal, NamedNode, Term, TermRef};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 8] = b"TGANSW01";
+const MAGIC: &[u8; 8] = b"TGANSW02";
 const ENTRY: usize = 20;
 
 /// The folder of answer files beside a store.
@@ -36,12 +39,18 @@ impl Shelf {
         self.dir.join(format!("{}.bin", &crate::corpus::sha256_hex(graph.as_bytes())[..24]))
     }
 
-    /// Writes a graph's sections, replacing its earlier file.
-    pub fn write(&self, graph: &str, fingerprint: &str, sections: &[(&str, Section)]) -> Result<()> {
+    /// Writes a graph's sections (their cells numbering the terms `term` gives), replacing its earlier file.
+    pub fn write<'t>(
+        &self,
+        graph: &str,
+        fingerprint: &str,
+        sections: &[(&str, Section)],
+        term: &dyn Fn(Id) -> TermRef<'t>,
+    ) -> Result<()> {
         std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
         let path = self.file_of(graph);
         let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&temporary, encode_file(fingerprint, sections))
+        std::fs::write(&temporary, encode_file(fingerprint, sections, term))
             .with_context(|| format!("cannot write {}", temporary.display()))?;
         std::fs::rename(&temporary, &path).with_context(|| format!("cannot write {}", path.display()))
     }
@@ -142,7 +151,7 @@ fn key_hash(key: &str) -> u64 {
     key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-fn encode_file(fingerprint: &str, sections: &[(&str, Section)]) -> Vec<u8> {
+fn encode_file<'t>(fingerprint: &str, sections: &[(&str, Section)], term: &dyn Fn(Id) -> TermRef<'t>) -> Vec<u8> {
     let mut header = Vec::new();
     put_text(&mut header, fingerprint);
     put_u32(&mut header, sections.len());
@@ -155,7 +164,7 @@ fn encode_file(fingerprint: &str, sections: &[(&str, Section)]) -> Vec<u8> {
         for (key, rows) in section {
             let start = blocks.len();
             put_text(&mut blocks, key);
-            put_rows(&mut blocks, rows);
+            put_rows(&mut blocks, rows, term);
             entries.push((key_hash(key), start, blocks.len() - start));
         }
         entries.sort_unstable();
@@ -188,35 +197,60 @@ fn put_text(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(text.as_bytes());
 }
 
-fn put_rows(out: &mut Vec<u8>, rows: &[Row]) {
+/// A block's rows: its distinct terms once, then each row as indices into them (0 for unbound), so the
+/// file path, labels and kinds repeated on every row cost a few bytes each.
+fn put_rows<'t>(out: &mut Vec<u8>, rows: &[Cells], term: &dyn Fn(Id) -> TermRef<'t>) {
+    let mut index: rustc_hash::FxHashMap<Id, usize> = rustc_hash::FxHashMap::default();
+    let mut terms: Vec<Id> = Vec::new();
+    for &cell in rows.iter().flatten().filter(|c| **c != 0) {
+        index.entry(cell).or_insert_with(|| {
+            terms.push(cell - 1);
+            terms.len()
+        });
+    }
+    put_u32(out, terms.len());
+    for id in terms {
+        put_term(out, term(id));
+    }
     put_u32(out, rows.len());
     out.push(rows.first().map_or(0, Vec::len) as u8);
     for row in rows {
         for cell in row {
-            put_term(out, cell.as_ref());
+            put_varint(out, if *cell == 0 { 0 } else { index[cell] });
         }
     }
 }
 
-fn put_term(out: &mut Vec<u8>, term: Option<&Term>) {
+fn put_varint(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn put_term(out: &mut Vec<u8>, term: TermRef<'_>) {
     match term {
-        None => out.push(0),
-        Some(Term::NamedNode(n)) => {
+        TermRef::NamedNode(n) => {
             out.push(1);
             put_text(out, n.as_str());
         }
-        Some(Term::BlankNode(b)) => {
+        TermRef::BlankNode(b) => {
             out.push(2);
             put_text(out, b.as_str());
         }
-        Some(Term::Literal(l)) => match l.language() {
+        TermRef::Literal(l) => match l.language() {
             Some(lang) => {
                 out.push(4);
                 put_text(out, l.value());
                 put_text(out, lang);
             }
-            None if l.datatype() == oxigraph::model::vocab::xsd::STRING => {
+            None if l.datatype() == xsd::STRING => {
                 out.push(3);
+                put_text(out, l.value());
+            }
+            None if l.datatype() == xsd::INTEGER => {
+                out.push(6);
                 put_text(out, l.value());
             }
             None => {
@@ -226,7 +260,7 @@ fn put_term(out: &mut Vec<u8>, term: Option<&Term>) {
             }
         },
         #[allow(unreachable_patterns)]
-        Some(other) => {
+        other => {
             out.push(3);
             put_text(out, &other.to_string());
         }
@@ -258,20 +292,38 @@ impl<'a> Reader<'a> {
         Ok(std::str::from_utf8(self.take(n)?)?)
     }
 
+    fn varint(&mut self) -> Result<usize> {
+        let mut n = 0usize;
+        for shift in (0..64).step_by(7) {
+            let byte = self.take(1)?[0];
+            n |= usize::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Ok(n);
+            }
+        }
+        bail!("answer file holds a malformed number")
+    }
+
     fn rows(&mut self) -> Result<Vec<Row>> {
+        let terms = (0..self.u32()?).map(|_| self.term()).collect::<Result<Vec<Term>>>()?;
         let count = self.u32()? as usize;
         let width = self.take(1)?[0] as usize;
         let mut rows = Vec::with_capacity(count);
         for _ in 0..count {
-            rows.push((0..width).map(|_| self.term()).collect::<Result<Row>>()?);
+            let row = (0..width)
+                .map(|_| match self.varint()? {
+                    0 => Ok(None),
+                    i => terms.get(i - 1).cloned().map(Some).ok_or_else(|| anyhow::anyhow!("answer file cut short")),
+                })
+                .collect::<Result<Row>>()?;
+            rows.push(row);
         }
         Ok(rows)
     }
 
-    fn term(&mut self) -> Result<Option<Term>> {
+    fn term(&mut self) -> Result<Term> {
         let tag = self.take(1)?[0];
-        Ok(Some(match tag {
-            0 => return Ok(None),
+        Ok(match tag {
             1 => NamedNode::new_unchecked(self.text()?).into(),
             2 => BlankNode::new_unchecked(self.text()?).into(),
             3 => Literal::new_simple_literal(self.text()?).into(),
@@ -283,8 +335,9 @@ impl<'a> Reader<'a> {
                 let value = self.text()?;
                 Literal::new_typed_literal(value, NamedNode::new_unchecked(self.text()?)).into()
             }
+            6 => Literal::new_typed_literal(self.text()?, xsd::INTEGER).into(),
             other => bail!("answer file holds an unknown term tag {other}"),
-        }))
+        })
     }
 }
 
@@ -303,10 +356,23 @@ mod tests {
             Some(BlankNode::new_unchecked("b1").into()),
             Some(Literal::new_simple_literal("Выбрали stolon").into()),
             Some(Literal::new_language_tagged_literal_unchecked("Kubernetes", "en").into()),
-            Some(Literal::new_typed_literal("42", oxigraph::model::vocab::xsd::INTEGER).into()),
+            Some(Literal::new_typed_literal("42", xsd::INTEGER).into()),
+            Some(Literal::new_typed_literal("true", xsd::BOOLEAN).into()),
         ];
-        let keys: BTreeMap<String, Vec<Row>> = (0..50).map(|i| (format!("key{i}"), vec![terms.clone(); i])).collect();
-        shelf.write("https://g/1", "fp", &[("one", keys), ("two", BTreeMap::new())]).unwrap();
+        let table: Vec<Term> = terms.iter().flatten().cloned().collect();
+        let cells: Cells = terms
+            .iter()
+            .scan(0, |n, t| {
+                Some(t.as_ref().map_or(0, |_| {
+                    *n += 1;
+                    *n
+                }))
+            })
+            .collect();
+        let keys: BTreeMap<String, Vec<Cells>> = (0..50).map(|i| (format!("key{i}"), vec![cells.clone(); i])).collect();
+        shelf
+            .write("https://g/1", "fp", &[("one", keys), ("two", BTreeMap::new())], &|id| table[id as usize].as_ref())
+            .unwrap();
         let read = shelf.open("https://g/1", "fp").unwrap().unwrap();
         assert_eq!(read.rows("one", "key7").unwrap(), vec![terms.clone(); 7]);
         assert!(read.rows("one", "key50").unwrap().is_empty());
