@@ -64,6 +64,13 @@ def params_of(text):
     return params
 
 
+def progress(rows):
+    """Echoes measured rows to stderr as they come, so a run cut short still shows them."""
+    for r in rows:
+        print(r, file=sys.stderr, flush=True)
+    return rows
+
+
 def bench(talks, work, reps, peers, quick, python_peer):
     corpus, store = os.path.join(work, f"c{talks}"), os.path.join(work, f"s{talks}")
     shutil.rmtree(corpus, ignore_errors=True)
@@ -147,8 +154,8 @@ def query_rows(store, reps):
         w, p = pct(whole, 50), pct(page, 50)
         worst_whole = max(worst_whole, (w / floor, name))
         worst_page = max(worst_page, (p / floor, name))
-        rows += [f"| query {name}, one CLI call | p50 {1000 * w:.0f} ms ({w / floor:.1f}× floor), p95 {1000 * pct(whole, 95):.0f} ms; "
-                 f"first 100 rows p50 {1000 * p:.0f} ms ({p / floor:.1f}× floor) |"]
+        rows += progress([f"| query {name}, one CLI call | p50 {1000 * w:.0f} ms ({w / floor:.1f}× floor), p95 {1000 * pct(whole, 95):.0f} ms; "
+                 f"first 100 rows p50 {1000 * p:.0f} ms ({p / floor:.1f}× floor) |"])
     ratios += [("every canned query as one CLI call, p50 / floor (worst)", f"{worst_whole[0]:.1f}× ({worst_whole[1]})", "≤ 4×", worst_whole[0] <= 4),
                ("first page of 100 rows, p50 / floor (worst)", f"{worst_page[0]:.1f}× ({worst_page[1]})", "≤ 3×", worst_page[0] <= 3)]
     if os.path.exists(LATENCY):

@@ -1,6 +1,7 @@
 //! Benchmark aid: latency of every canned query run in-process on an existing store (opened once), as
 //! p50/p95 over repetitions, so `BENCHMARKS.md` can separate query time from process and store start-up:
-//! as the CLI answers (from the answers kept beside the store) and by the query engine alone.
+//! as the CLI answers (from the answers kept beside the store) and, with `TALKGRAPH_LATENCY_ENGINE=1`, by the
+//! query engine alone.
 //! `cargo run --release --example query_latency -- STORE_DIR [REPS] [QUERY.rq]`
 //! Parameters: `tech=stolon`, any other `@param` = `Яндекс` (the values bench/run.py uses).
 
@@ -15,6 +16,7 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let dir = args.next().expect("a store folder");
     let reps: usize = args.next().map_or(Ok(20), |r| r.parse())?;
+    let with_engine = std::env::var_os("TALKGRAPH_LATENCY_ENGINE").is_some();
     let t = Instant::now();
     let shelf = talkgraph::answers::Shelf::of_store(std::path::Path::new(&dir));
     let store =
@@ -44,15 +46,16 @@ fn main() -> anyhow::Result<()> {
             )?;
             Ok(out)
         })?;
-        let (engine, _) = latency(reps, || {
-            let mut out = Vec::new();
-            sparql::write(sparql::run(&store, None, &query, &params, None)?, sparql::ResultFormat::Csv, &mut out)?;
-            Ok(out)
-        })?;
-        println!(
-            "{name:24} p50 {:8.1} ms  p95 {:8.1} ms  {rows} rows  (engine alone: p50 {:8.1} ms)",
-            shelved.0, shelved.1, engine.0
-        );
+        let engine = match with_engine {
+            true => Some(latency(reps, || {
+                let mut out = Vec::new();
+                sparql::write(sparql::run(&store, None, &query, &params, None)?, sparql::ResultFormat::Csv, &mut out)?;
+                Ok(out)
+            })?),
+            false => None,
+        };
+        let engine = engine.map(|((p50, _), _)| format!("  (engine alone: p50 {p50:8.1} ms)")).unwrap_or_default();
+        println!("{name:24} p50 {:8.1} ms  p95 {:8.1} ms  {rows} rows{engine}", shelved.0, shelved.1);
     }
     Ok(())
 }

@@ -201,17 +201,21 @@ fn language_of(term: &Term) -> Option<&str> {
     }
 }
 
-/// The objects of `predicate` for `subject` in the ontology's technologies graph.
-fn in_vocabulary(store: &Store, subject: &Term, predicate: &str) -> Result<Vec<Term>> {
+/// The objects of `predicate` in the ontology's technologies graph, by subject: one scan of the index.
+fn in_vocabulary(store: &Store, predicate: &str) -> Result<FxHashMap<Term, Vec<Term>>> {
     let graph = crate::vocab::ontology_graph("technologies");
-    let Term::NamedNode(subject) = subject else { return Ok(Vec::new()) };
     let found = store.quads_for_pattern(
-        Some(subject.as_ref().into()),
+        None,
         Some(NamedNodeRef::new_unchecked(predicate)),
         None,
         Some(GraphNameRef::NamedNode(NamedNodeRef::new_unchecked(&graph))),
     );
-    Ok(found.map(|q| q.map(|q| q.object)).collect::<Result<_, _>>()?)
+    let mut by_subject: FxHashMap<Term, Vec<Term>> = FxHashMap::default();
+    for q in found {
+        let q = q?;
+        by_subject.entry(q.subject.into()).or_default().push(q.object);
+    }
+    Ok(by_subject)
 }
 
 fn pref_label() -> String {
@@ -228,12 +232,14 @@ fn by_category(store: &Store, rows: Vec<Row>) -> Result<Option<Vec<Row>>> {
             *talks.entry(t.clone()).or_default() += count_of(count);
         }
     }
-    let category = crate::vocab::TG.iri("category");
+    let labels = in_vocabulary(store, &pref_label())?;
+    let categories = in_vocabulary(store, &crate::vocab::TG.iri("category"))?;
+    let none = Vec::new();
     let mut groups: FxHashMap<(Term, Term), (Term, usize)> = FxHashMap::default();
     for (t, n) in talks {
-        for label in in_vocabulary(store, &t, &pref_label())? {
-            for c in in_vocabulary(store, &t, &category)? {
-                for name in in_vocabulary(store, &c, &pref_label())? {
+        for label in labels.get(&t).unwrap_or(&none) {
+            for c in categories.get(&t).unwrap_or(&none) {
+                for name in labels.get(c).unwrap_or(&none).iter().cloned() {
                     if language_of(&name) != Some("en") {
                         continue;
                     }
@@ -261,10 +267,11 @@ fn radar(store: &Store, rows: Vec<Row>) -> Result<Vec<Row>> {
             set.insert(who);
         }
     }
+    let labels = in_vocabulary(store, &pref_label())?;
     let mut by_label: FxHashMap<Term, [FxHashSet<Term>; 3]> = FxHashMap::default();
     for (t, sets) in by_technology {
-        for label in in_vocabulary(store, &t, &pref_label())? {
-            let merged = by_label.entry(label).or_default();
+        for label in labels.get(&t).into_iter().flatten() {
+            let merged = by_label.entry(label.clone()).or_default();
             for (into, from) in merged.iter_mut().zip(&sets) {
                 into.extend(from.iter().cloned());
             }
