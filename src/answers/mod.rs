@@ -98,11 +98,11 @@ pub fn answer(store: &Store, shelf: &Shelf, name: &str, params: &[(Variable, Lit
         "talks" => talks(rows(name, &whole)?),
         "co-occurring" if techs.len() == 1 => add_counts(rows(name, &techs)?),
         "co-occurring" if techs.is_empty() => Vec::new(),
-        "technologies-by-category" => match by_category(store, rows(name, &whole)?)? {
+        "technologies-by-category" => match by_category(store, &graphs)? {
             Some(rows) => rows,
             None => return Ok(None),
         },
-        "technology-radar" => radar(store, rows(name, &whole)?)?,
+        "technology-radar" => radar(store, &graphs)?,
         _ => return Ok(None),
     }))
 }
@@ -225,11 +225,17 @@ fn pref_label() -> String {
 /// technologies-by-category: the vocabulary's (category, technology) groups with the number of talks
 /// mentioning them; `None` when a group holds two technologies (their talks could overlap, and the
 /// shelved counts cannot say).
-fn by_category(store: &Store, rows: Vec<Row>) -> Result<Option<Vec<Row>>> {
+fn by_category(store: &Store, graphs: &[shelf::Shelved]) -> Result<Option<Vec<Row>>> {
     let mut talks: FxHashMap<Term, usize> = FxHashMap::default();
-    for row in rows {
-        if let [Some(t), Some(count)] = row.as_slice() {
-            *talks.entry(t.clone()).or_default() += count_of(count);
+    for g in graphs {
+        let Some(block) = g.block("technologies-by-category", "")? else { continue };
+        let counts: Vec<usize> = block.terms.iter().map(count_of).collect();
+        let mut added: Vec<usize> = vec![0; block.terms.len()];
+        for row in block.cells.chunks(2).filter(|r| r.len() == 2 && !r.contains(&0)) {
+            added[row[0] as usize - 1] += counts[row[1] as usize - 1];
+        }
+        for (t, n) in block.terms.into_iter().zip(added).filter(|(_, n)| *n > 0) {
+            *talks.entry(t).or_default() += n;
         }
     }
     let labels = in_vocabulary(store, &pref_label())?;
@@ -257,23 +263,43 @@ fn by_category(store: &Store, rows: Vec<Row>) -> Result<Option<Vec<Row>>> {
 
 /// technology-radar: per label of a technology in the vocabulary, how many organizations adopted, use
 /// and rejected it.
-fn radar(store: &Store, rows: Vec<Row>) -> Result<Vec<Row>> {
-    let mut by_technology: FxHashMap<Term, [FxHashSet<Term>; 3]> = FxHashMap::default();
-    for row in rows {
-        let [Some(column), Some(t), Some(who)] = <[Option<Term>; 3]>::try_from(row).unwrap_or_default() else {
-            continue;
-        };
-        if let Some(set) = by_technology.entry(t).or_default().get_mut(count_of(&column)) {
+fn radar(store: &Store, graphs: &[shelf::Shelved]) -> Result<Vec<Row>> {
+    // Terms numbered across graphs, so that a row is three numbers to hash, not three strings.
+    let mut numbers: FxHashMap<Term, u32> = FxHashMap::default();
+    let mut seen: FxHashSet<[u32; 3]> = FxHashSet::default();
+    for g in graphs {
+        let Some(block) = g.block("technology-radar", "")? else { continue };
+        let local: Vec<u32> = block
+            .terms
+            .into_iter()
+            .map(|t| {
+                let next = numbers.len() as u32;
+                *numbers.entry(t).or_insert(next)
+            })
+            .collect();
+        for row in block.cells.chunks(3).filter(|r| r.len() == 3 && !r.contains(&0)) {
+            seen.insert([local[row[0] as usize - 1], local[row[1] as usize - 1], local[row[2] as usize - 1]]);
+        }
+    }
+    let mut terms: Vec<Option<Term>> = vec![None; numbers.len()];
+    for (t, n) in numbers {
+        terms[n as usize] = Some(t);
+    }
+    let mut by_technology: FxHashMap<u32, [FxHashSet<u32>; 3]> = FxHashMap::default();
+    for [column, t, who] in seen {
+        let column = terms[column as usize].as_ref().map_or(usize::MAX, count_of);
+        if let Some(set) = by_technology.entry(t).or_default().get_mut(column) {
             set.insert(who);
         }
     }
     let labels = in_vocabulary(store, &pref_label())?;
-    let mut by_label: FxHashMap<Term, [FxHashSet<Term>; 3]> = FxHashMap::default();
+    let mut by_label: FxHashMap<Term, [FxHashSet<u32>; 3]> = FxHashMap::default();
     for (t, sets) in by_technology {
-        for label in labels.get(&t).into_iter().flatten() {
+        let Some(t) = &terms[t as usize] else { continue };
+        for label in labels.get(t).into_iter().flatten() {
             let merged = by_label.entry(label.clone()).or_default();
             for (into, from) in merged.iter_mut().zip(&sets) {
-                into.extend(from.iter().cloned());
+                into.extend(from.iter().copied());
             }
         }
     }

@@ -107,8 +107,13 @@ impl Shelved {
 
     /// The rows a section holds under `key` (none when the section or key is absent).
     pub fn rows(&self, section: &str, key: &str) -> Result<Vec<Row>> {
+        Ok(self.block(section, key)?.map(Block::rows).unwrap_or_default())
+    }
+
+    /// The block of rows a section holds under `key`, as its distinct terms and cells numbering them.
+    pub fn block(&self, section: &str, key: &str) -> Result<Option<Block>> {
         let Some((_, offset, count)) = self.sections.iter().find(|(name, _, _)| name == section) else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
         let mut table = vec![0u8; *count as usize * ENTRY];
         self.file.read_exact_at(&mut table, *offset)?;
@@ -130,10 +135,30 @@ impl Shelved {
             self.file.read_exact_at(&mut block, at)?;
             let mut r = Reader { bytes: &block, at: 0 };
             if r.text()? == key {
-                return r.rows();
+                return Ok(Some(r.block()?));
             }
         }
-        Ok(Vec::new())
+        Ok(None)
+    }
+}
+
+/// One key's rows: their distinct terms, and per row `width` cells, each `0` (unbound) or a term's
+/// number plus one.
+pub struct Block {
+    pub terms: Vec<Term>,
+    pub width: usize,
+    pub cells: Vec<u32>,
+}
+
+impl Block {
+    /// The rows, terms cloned into place.
+    pub fn rows(self) -> Vec<Row> {
+        let width = self.width.max(1);
+        self.cells
+            .chunks(width)
+            .filter(|_| self.width > 0)
+            .map(|row| row.iter().map(|&c| (c > 0).then(|| self.terms[c as usize - 1].clone())).collect())
+            .collect()
     }
 }
 
@@ -304,21 +329,19 @@ impl<'a> Reader<'a> {
         bail!("answer file holds a malformed number")
     }
 
-    fn rows(&mut self) -> Result<Vec<Row>> {
+    fn block(&mut self) -> Result<Block> {
         let terms = (0..self.u32()?).map(|_| self.term()).collect::<Result<Vec<Term>>>()?;
         let count = self.u32()? as usize;
         let width = self.take(1)?[0] as usize;
-        let mut rows = Vec::with_capacity(count);
-        for _ in 0..count {
-            let row = (0..width)
-                .map(|_| match self.varint()? {
-                    0 => Ok(None),
-                    i => terms.get(i - 1).cloned().map(Some).ok_or_else(|| anyhow::anyhow!("answer file cut short")),
-                })
-                .collect::<Result<Row>>()?;
-            rows.push(row);
+        let mut cells = Vec::with_capacity(count * width);
+        for _ in 0..count * width {
+            let cell = self.varint()?;
+            if cell > terms.len() {
+                bail!("answer file cut short");
+            }
+            cells.push(cell as u32);
         }
-        Ok(rows)
+        Ok(Block { terms, width, cells })
     }
 
     fn term(&mut self) -> Result<Term> {

@@ -78,7 +78,7 @@ impl Ordered {
             let keys = self.keys.iter().map(|(v, _)| Key::of(row.get(v))).collect::<Option<Vec<_>>>()?;
             keyed.push((keys, i));
         }
-        keyed.sort_by(|(a, i), (b, j)| self.compare(a, b).then_with(|| self.tie(&rows[*i], &rows[*j])));
+        keyed.sort_unstable_by(|(a, i), (b, j)| self.compare(a, b).then_with(|| self.tie(&rows[*i], &rows[*j])));
         let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
         let mut slots: Vec<Option<QuerySolution>> = rows.into_iter().map(Some).collect();
         let sorted = order.into_iter().filter_map(|i| slots[i].take());
