@@ -71,6 +71,34 @@ fn query_without_required_parameter_says_which() {
 }
 
 #[test]
+fn query_pages_are_slices_of_the_whole_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s");
+    for (name, params) in [("company-profile", vec!["--param", "company=United Traders"]), ("talks", vec![])] {
+        let csv = |extra: &[&str]| {
+            let mut args = vec!["query", name, "--format", "csv"];
+            args.extend(&params);
+            args.extend(extra);
+            run_ok(&store, &args).lines().map(str::to_string).collect::<Vec<_>>()
+        };
+        let whole = csv(&[]);
+        assert!(whole.len() > 6, "{name}: {whole:?}");
+        let page = csv(&["--limit", "3", "--offset", "2"]);
+        assert_eq!(page[0], whole[0], "{name}: the header");
+        assert_eq!(page[1..], whole[3..6], "{name}: rows 3 to 5");
+        assert_eq!(csv(&["--offset", "1"])[1..], whole[2..], "{name}: all but the first row");
+        // The same pages from the engine (the query text as given, not the canned name).
+        let text = std::fs::read_to_string(common::root().join("queries").join(format!("{name}.rq"))).unwrap();
+        let mut args = vec!["query", "--query", text.as_str(), "--format", "csv", "--limit", "3", "--offset", "2"];
+        args.extend(&params);
+        let engine: Vec<String> = run_ok(&store, &args).lines().map(str::to_string).collect();
+        if name != "talks" {
+            assert_eq!(engine, page, "{name}: the engine's page");
+        }
+    }
+}
+
+#[test]
 fn query_every_canned_query_parses_and_runs() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("s");

@@ -37,7 +37,7 @@ pub fn run(cli: &Cli, args: &QueryArgs, out: &mut dyn Write) -> Result<()> {
         Location::Disk(dir) => Some(crate::answers::Shelf::of_store(&dir)),
         Location::Memory => None,
     };
-    let run = |timeout| sparql::run(&store, shelf.as_ref(), &query, &params, timeout).map(page);
+    let run = |timeout| sparql::run_page(&store, shelf.as_ref(), &query, &params, timeout, args.offset, args.limit);
     match timeout {
         None => sparql::write(run(None)?, args.format, out),
         Some(limit) => {

@@ -94,6 +94,20 @@ pub fn run<'a>(
     params: &[(Variable, Literal)],
     timeout: Option<Duration>,
 ) -> Result<QueryResults<'a>> {
+    run_page(store, shelf, query, params, timeout, 0, None)
+}
+
+/// As [`run`], the rows of a SELECT from the `offset`-th on, at most `limit` of them: the page is the
+/// query's own `OFFSET`/`LIMIT`, so an ordered answer sorts only as many rows as the page shows.
+pub fn run_page<'a>(
+    store: &'a Store,
+    shelf: Option<&crate::answers::Shelf>,
+    query: &QueryText,
+    params: &[(Variable, Literal)],
+    timeout: Option<Duration>,
+    offset: usize,
+    limit: Option<usize>,
+) -> Result<QueryResults<'a>> {
     let token = CancellationToken::new();
     if let Some(limit) = timeout {
         let token = token.clone();
@@ -102,7 +116,7 @@ pub fn run<'a>(
             token.cancel();
         });
     }
-    run_answered(store, shelf, query, params, &token)
+    run_sliced(store, shelf, query, params, &token, (offset, limit))
 }
 
 /// As [`run`], stopped when `token` is cancelled (a server cancels it from its own timer).
@@ -124,11 +138,22 @@ pub fn run_answered<'a>(
     params: &[(Variable, Literal)],
     token: &CancellationToken,
 ) -> Result<QueryResults<'a>> {
+    run_sliced(store, shelf, query, params, token, (0, None))
+}
+
+fn run_sliced<'a>(
+    store: &'a Store,
+    shelf: Option<&crate::answers::Shelf>,
+    query: &QueryText,
+    params: &[(Variable, Literal)],
+    token: &CancellationToken,
+    (offset, limit): (usize, Option<usize>),
+) -> Result<QueryResults<'a>> {
     let parsed = spargebra::SparqlParser::new()
         .parse_query(&query.text)
         .map_err(|e| read_only_error(&query.text, e))
         .with_context(|| format!("in query {}", query.origin))?;
-    let bound = bind(parsed, params);
+    let bound = slice(bind(parsed, params), offset, limit);
     if let Some(shelf) = shelf
         && let Some(answered) = from_shelf(store, shelf, query, params, &bound)?
     {
@@ -173,6 +198,17 @@ fn evaluate<'a>(
     let mut prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(query);
     prepared.dataset_mut().set_default_graph_as_union();
     prepared.on_store(store).execute()
+}
+
+/// A SELECT limited to the rows from `offset` on, at most `limit` (other queries as they are).
+fn slice(query: spargebra::Query, offset: usize, limit: Option<usize>) -> spargebra::Query {
+    match query {
+        spargebra::Query::Select { dataset, pattern, base_iri } if offset > 0 || limit.is_some() => {
+            let pattern = GraphPattern::Slice { inner: Box::new(pattern), start: offset, length: limit };
+            spargebra::Query::Select { dataset, pattern, base_iri }
+        }
+        other => other,
+    }
 }
 
 /// Binds parameters as initial values: a one-row `VALUES` table joined at the leftmost leaf of the

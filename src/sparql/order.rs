@@ -78,7 +78,17 @@ impl Ordered {
             let keys = self.keys.iter().map(|(v, _)| Key::of(row.get(v))).collect::<Option<Vec<_>>>()?;
             keyed.push((keys, i));
         }
-        keyed.sort_unstable_by(|(a, i), (b, j)| self.compare(a, b).then_with(|| self.tie(&rows[*i], &rows[*j])));
+        let order = |(a, i): &(Vec<Key<'_>>, usize), (b, j): &(Vec<Key<'_>>, usize)| {
+            self.compare(a, b).then_with(|| self.tie(&rows[*i], &rows[*j]))
+        };
+        // A page needs only its first rows in order: select them, then sort those.
+        if let Some(end) = self.length.map(|n| self.start.saturating_add(n))
+            && end < keyed.len()
+        {
+            keyed.select_nth_unstable_by(end, order);
+            keyed.truncate(end);
+        }
+        keyed.sort_unstable_by(order);
         let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
         let mut slots: Vec<Option<QuerySolution>> = rows.into_iter().map(Some).collect();
         let sorted = order.into_iter().filter_map(|i| slots[i].take());
