@@ -21,9 +21,9 @@ fn main() -> anyhow::Result<()> {
     let shelf =
         talkgraph::answers::Shelf::of_store(&std::env::temp_dir().join(format!("stages-{}", std::process::id())));
     let (mut bytes, mut quads) = (0usize, 0usize);
-    for file in corpus::list(&[root]).files {
+    for file in corpus::list(&[root], corpus::Limits::default()).files {
         let t = Instant::now();
-        let raw = std::fs::read(&file.path)?;
+        let raw = corpus::read(&file.path, corpus::Limits::default())?;
         bytes += raw.len();
         let Some(loaded) = corpus::load(&file, raw, &mut Vec::new()) else { continue };
         read += t.elapsed();

@@ -17,8 +17,34 @@ pub struct Cli {
     /// Turn warnings (unreadable files, talks without speakers) into errors.
     #[arg(long, global = true)]
     pub strict: bool,
+    /// Skip notes files larger than this (bytes, or with a unit: 500K, 64M, 1G), with a warning.
+    #[arg(long, global = true, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_file_size: u64,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// What may be read from the notes folders.
+    pub fn limits(&self) -> crate::corpus::Limits {
+        crate::corpus::Limits { max_file_size: self.max_file_size }
+    }
+}
+
+/// A size in bytes, with an optional binary unit (K, M, G, with or without a trailing B or iB).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let number: u64 = number.parse().map_err(|_| format!("`{text}` is not a size (e.g. 64M)"))?;
+    let shift = match unit.trim().to_ascii_uppercase().trim_end_matches('B').trim_end_matches('I') {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        _ => return Err(format!("`{text}`: unknown unit `{unit}` (use K, M or G)")),
+    };
+    number.checked_mul(1 << shift).ok_or_else(|| format!("`{text}` is too large"))
 }
 
 /// Where the store lives.
@@ -216,4 +242,19 @@ pub struct ServeArgs {
     /// Store reads that may run at once (others wait their turn) [default: twice the cores].
     #[arg(long, value_name = "N")]
     pub concurrent: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("500kb"), Ok(500 << 10));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert!(parse_size("12X").is_err());
+        assert!(parse_size("M").is_err());
+    }
 }

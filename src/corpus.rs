@@ -1,14 +1,35 @@
 //! Finding and reading notes files: a folder is walked recursively (hidden entries, symlink loops and
-//! non-notes files skipped), each file read as bytes, hashed, and decoded as UTF-8 (BOM dropped; invalid
-//! bytes replaced, with a warning naming the file and byte offset; binary files skipped with a warning).
+//! non-notes files skipped), only regular files are read (named pipes, sockets, devices and symlinks to
+//! them skipped with a warning, as are files over the size cap, never read first), each file read as
+//! bytes, hashed, and decoded as UTF-8 (BOM dropped; invalid bytes replaced, with a warning naming the
+//! file and byte offset; binary files skipped with a warning).
 
 use crate::document::SourceFile;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
+use std::fs::{File, FileType, Metadata};
+use std::io::Read;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// File name endings read as notes.
 pub const NOTE_EXTENSIONS: [&str; 4] = ["md", "markdown", "txt", "mdown"];
+
+/// The default cap on a notes file's size: a year of one author's notes is a few megabytes.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+
+/// What may be read from a notes folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Files larger than this many bytes are skipped with a warning.
+    pub max_file_size: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_size: DEFAULT_MAX_FILE_SIZE }
+    }
+}
 
 /// One notes file found on disk.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,22 +54,31 @@ pub struct LoadedFile {
 pub struct Listing {
     /// Notes files, sorted by relative path.
     pub files: Vec<NotesPath>,
-    /// Problems (unreadable folders, loops), as messages naming the path.
+    /// Problems (unreadable folders, loops, special and oversized files), as messages naming the path.
     pub warnings: Vec<String>,
 }
 
 /// Finds the notes files under each root (a folder or a single file).
-pub fn list(roots: &[PathBuf]) -> Listing {
+pub fn list(roots: &[PathBuf], limits: Limits) -> Listing {
     let mut listing = Listing::default();
     for root in roots {
-        if root.is_file() {
-            let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            listing.files.push(NotesPath { path: root.clone(), relative: name });
-        } else if root.is_dir() {
-            let mut seen = BTreeSet::new();
-            walk(root, root, &mut seen, &mut listing);
-        } else {
-            listing.warnings.push(format!("{}: no such file or folder", root.display()));
+        match std::fs::metadata(root) {
+            Ok(meta) if meta.is_dir() => {
+                let mut seen = BTreeSet::new();
+                walk(root, root, &mut seen, limits, &mut listing);
+            }
+            Ok(meta) => {
+                if let Some(problem) = unreadable(root, &meta, limits) {
+                    listing.warnings.push(problem);
+                    continue;
+                }
+                let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                listing.files.push(NotesPath { path: root.clone(), relative: name });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                listing.warnings.push(format!("{}: no such file or folder", root.display()))
+            }
+            Err(e) => listing.warnings.push(format!("{}: {e}", root.display())),
         }
     }
     listing.files.sort();
@@ -56,7 +86,7 @@ pub fn list(roots: &[PathBuf]) -> Listing {
     listing
 }
 
-fn walk(root: &Path, dir: &Path, seen: &mut BTreeSet<PathBuf>, listing: &mut Listing) {
+fn walk(root: &Path, dir: &Path, seen: &mut BTreeSet<PathBuf>, limits: Limits, listing: &mut Listing) {
     let Ok(canonical) = dir.canonicalize() else {
         listing.warnings.push(format!("{}: cannot resolve folder", dir.display()));
         return;
@@ -79,14 +109,85 @@ fn walk(root: &Path, dir: &Path, seen: &mut BTreeSet<PathBuf>, listing: &mut Lis
         if hidden {
             continue;
         }
-        if path.is_dir() {
-            walk(root, &path, seen, listing);
-        } else if is_notes_file(&path) {
-            let relative = path.strip_prefix(root).unwrap_or(&path);
-            let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            listing.files.push(NotesPath { path, relative });
+        // `metadata` follows symlinks (and never opens the file), so a symlink to a device is seen as one.
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                listing.warnings.push(format!("{}: {e}", path.display()));
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            walk(root, &path, seen, limits, listing);
+            continue;
         }
+        if meta.is_file() && !is_notes_file(&path) {
+            continue;
+        }
+        if let Some(problem) = unreadable(&path, &meta, limits) {
+            listing.warnings.push(problem);
+            continue;
+        }
+        let relative = path.strip_prefix(root).unwrap_or(&path);
+        let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        listing.files.push(NotesPath { path, relative });
     }
+}
+
+/// Why a path that is not a folder cannot be read as notes, as a message naming it: not a regular file,
+/// or over the cap.
+fn unreadable(path: &Path, meta: &Metadata, limits: Limits) -> Option<String> {
+    let why = refusal(meta, limits)?;
+    let linked = !meta.is_file() && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    Some(format!("{}: {}{why}", path.display(), if linked { "a symlink to " } else { "" }))
+}
+
+/// Why a file with this metadata is not read, if it is not.
+fn refusal(meta: &Metadata, limits: Limits) -> Option<String> {
+    if !meta.is_file() {
+        return Some(format!("{}, not a regular file, skipped", special_kind(meta.file_type())));
+    }
+    (meta.len() > limits.max_file_size).then(|| {
+        format!(
+            "{} bytes, over the {}-byte cap on a notes file (--max-file-size), skipped",
+            meta.len(),
+            limits.max_file_size
+        )
+    })
+}
+
+fn special_kind(kind: FileType) -> &'static str {
+    if kind.is_fifo() {
+        "a named pipe"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else {
+        "a special file"
+    }
+}
+
+/// Reads a notes file's bytes, refusing anything but a regular file within the cap. The file is opened
+/// without blocking (a named pipe put in its place after listing cannot hang the read), checked on the
+/// open handle, and never read past the cap even if it grows meanwhile.
+pub fn read(path: &Path, limits: Limits) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    let meta = file.metadata()?;
+    if let Some(why) = refusal(&meta, limits) {
+        return Err(std::io::Error::other(why));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    File::take(file, limits.max_file_size + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limits.max_file_size {
+        return Err(std::io::Error::other(format!(
+            "grew past the {}-byte cap on a notes file (--max-file-size) while being read, skipped",
+            limits.max_file_size
+        )));
+    }
+    Ok(bytes)
 }
 
 fn is_notes_file(path: &Path) -> bool {

@@ -21,7 +21,7 @@ fn ingested(roots: &[PathBuf], name: &str) -> (Store, Shelf, PathBuf) {
     let _ = std::fs::remove_dir_all(&dir);
     let location = Location::Disk(dir.clone());
     let db = store::open(&location, Workload::Ingest).expect("store opens");
-    talkgraph::commands::sync(&db, &location, roots).expect("notes ingest");
+    talkgraph::commands::sync(&db, &location, roots, Default::default()).expect("notes ingest");
     (db, Shelf::of_store(&dir), dir)
 }
 
@@ -196,7 +196,7 @@ fn answers_follow_the_notes_through_edits_and_removals() {
         "# Talk: Going to Kafka\nСпикер: Иван Петров (Авито)\nАвито отказались от Kafka.\n",
     )
     .unwrap();
-    talkgraph::commands::sync(&db, &location, std::slice::from_ref(&notes)).unwrap();
+    talkgraph::commands::sync(&db, &location, std::slice::from_ref(&notes), Default::default()).unwrap();
     let params = sparql::parameters(&["tech=kafka".to_string()]).unwrap();
     let query = QueryText { origin: "t".into(), text: sparql::resolve("talks-mentioning").unwrap().text };
     let shelved = rows(sparql::run(&db, Some(&shelf), &query, &params, None).unwrap());
@@ -204,7 +204,7 @@ fn answers_follow_the_notes_through_edits_and_removals() {
     assert_eq!(shelved, rows(sparql::run(&db, None, &query, &params, None).unwrap()));
     assert!(shelved.iter().any(|r| r.iter().flatten().any(|c| c.contains("отказались"))), "{shelved:?}");
     std::fs::remove_file(notes.join("extra.md")).unwrap();
-    talkgraph::commands::sync(&db, &location, std::slice::from_ref(&notes)).unwrap();
+    talkgraph::commands::sync(&db, &location, std::slice::from_ref(&notes), Default::default()).unwrap();
     assert_eq!(shelved_files(&dir), 1);
     drop(db);
     let _ = std::fs::remove_dir_all(dir);

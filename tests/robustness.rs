@@ -3,7 +3,8 @@
 //! and every warning names its file (and line or byte offset where there is one).
 //!
 //! - `ingest_*`: huge files and lines, deep nesting, headings without speakers, repeated titles, empty,
-//!   talkless, binary, non-UTF-8, BOM and CRLF, unreadable files and folders, symlink loops.
+//!   talkless, binary, non-UTF-8, BOM and CRLF, unreadable files and folders, symlink loops, named
+//!   pipes, sockets and devices (directly and through symlinks), files over the size cap.
 //! - `exit_*`: the documented exit codes, `--strict`.
 //! - `query_*`: parameters that look like SPARQL stay data, updates are refused and change nothing,
 //!   syntax errors say where, `--timeout` stops a query.
@@ -28,7 +29,14 @@ struct Run {
 
 /// Runs talkgraph from the project root and checks it did not panic.
 fn talkgraph<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let out = assert_cmd::Command::cargo_bin("talkgraph").unwrap().current_dir(root()).args(args).output().unwrap();
+    // A run that hangs (a named pipe read, say) is killed and fails the test instead of hanging it.
+    let out = assert_cmd::Command::cargo_bin("talkgraph")
+        .unwrap()
+        .current_dir(root())
+        .args(args)
+        .timeout(Duration::from_secs(600))
+        .output()
+        .unwrap();
     let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -292,6 +300,87 @@ fn ingest_symlink_loop_is_skipped_with_a_warning() {
     assert!(run.stderr.contains("sub/up"), "{}", run.stderr);
     assert!(run.stdout.contains("1 added"), "the good file once, nothing else: {}", run.stdout);
     assert_eq!(ingest(&notes, true).code, 1);
+}
+
+/// Puts beside the notes what a folder can hold that is not a notes file to read: a named pipe, a socket,
+/// symlinks to devices, and a sparse file over the default cap. Returns the socket, which lives as long as
+/// it is held.
+#[cfg(unix)]
+fn add_special_files(notes: &Path) -> std::os::unix::net::UnixListener {
+    let fifo = notes.join("pipe.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    std::os::unix::fs::symlink("/dev/zero", notes.join("zero.md")).unwrap();
+    std::os::unix::fs::symlink("/dev/urandom", notes.join("random.txt")).unwrap();
+    let huge = std::fs::File::create(notes.join("huge.md")).unwrap();
+    huge.set_len(65 << 20).unwrap();
+    std::os::unix::net::UnixListener::bind(notes.join("socket.md")).unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn ingest_reads_only_regular_files_within_the_cap() {
+    let (tmp, notes) = notes_with_good_file();
+    common::copy_notes(&notes);
+    let clean = tmp.path().join("clean");
+    common::copy_notes(&clean);
+    std::fs::write(clean.join("good.md"), GOOD).unwrap();
+    let _socket = add_special_files(&notes);
+    let (hostile, plain) = (tmp.path().join("hostile-store"), tmp.path().join("plain-store"));
+    let run = talkgraph(&["--store".as_ref(), hostile.as_os_str(), "ingest".as_ref(), notes.as_os_str()]);
+    assert_good_ingested(&run);
+    for (name, what) in [
+        ("pipe.md", "a named pipe, not a regular file, skipped"),
+        ("socket.md", "a socket, not a regular file, skipped"),
+        ("zero.md", "a symlink to a character device, not a regular file, skipped"),
+        ("random.txt", "a symlink to a character device, not a regular file, skipped"),
+        ("huge.md", "68157440 bytes, over the 67108864-byte cap on a notes file (--max-file-size), skipped"),
+    ] {
+        assert!(run.stderr.contains(&format!("{name}: {what}")), "{name}: {}", run.stderr);
+    }
+    let run = talkgraph(&["--store".as_ref(), plain.as_os_str(), "ingest".as_ref(), clean.as_os_str()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(dump(&hostile), dump(&plain), "the special files cost the sample nothing");
+    let migrations = in_store(&hostile, &["query", "migrations", "--format", "csv"]);
+    assert_eq!(migrations.stdout, in_store(&plain, &["query", "migrations", "--format", "csv"]).stdout);
+    assert!(migrations.stdout.lines().count() > 1, "the sample's answer: {}", migrations.stdout);
+    assert_eq!(ingest(&notes, true).code, 1, "under --strict a skipped file is an error");
+}
+
+#[cfg(unix)]
+#[test]
+fn ingest_of_a_named_pipe_or_device_given_by_name_skips_it() {
+    let (_tmp, notes) = notes_with_good_file();
+    let _socket = add_special_files(&notes);
+    let run = talkgraph(&[
+        "--memory".as_ref(),
+        "ingest".as_ref(),
+        notes.join("pipe.md").as_os_str(),
+        notes.join("zero.md").as_os_str(),
+        notes.join("good.md").as_os_str(),
+    ]);
+    assert_good_ingested(&run);
+    assert!(run.stderr.contains("pipe.md: a named pipe, not a regular file, skipped"), "{}", run.stderr);
+    assert!(run.stderr.contains("zero.md: a symlink to a character device"), "{}", run.stderr);
+}
+
+#[test]
+fn ingest_skips_files_over_max_file_size_and_reads_the_rest() {
+    let (_tmp, notes) = notes_with_good_file();
+    common::copy_notes(&notes);
+    let run = talkgraph(&[
+        "--memory".as_ref(),
+        "--max-file-size".as_ref(),
+        "2K".as_ref(),
+        "ingest".as_ref(),
+        notes.as_os_str(),
+    ]);
+    assert_good_ingested(&run);
+    assert!(run.stdout.contains("1 added"), "only the small file: {}", run.stdout);
+    assert!(run.stderr.contains(".txt: 38633 bytes, over the 2048-byte cap"), "{}", run.stderr);
+    let bad = talkgraph(&["--memory", "--max-file-size", "lots", "stats"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("`lots` is not a size"), "{}", bad.stderr);
 }
 
 #[test]

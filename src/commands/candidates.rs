@@ -12,13 +12,13 @@ use std::path::PathBuf;
 /// Runs `candidates`.
 pub fn run(cli: &Cli, args: &CandidatesArgs, out: &mut dyn Write) -> Result<()> {
     let roots = if args.notes.paths.is_empty() { vec![PathBuf::from(DEFAULT_NOTES)] } else { args.notes.paths.clone() };
-    let listing = corpus::list(&roots);
+    let listing = corpus::list(&roots, cli.limits());
     let mut warnings = listing.warnings;
     let extractor = extractor()?;
     // normalised term → (forms seen with counts, places)
     let mut seen: BTreeMap<String, (BTreeMap<String, usize>, Vec<String>)> = BTreeMap::new();
     for file in &listing.files {
-        let bytes = match std::fs::read(&file.path) {
+        let bytes = match corpus::read(&file.path, cli.limits()) {
             Ok(b) => b,
             Err(e) => {
                 warnings.push(format!("{}: {e}", file.path.display()));

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 pub fn run(cli: &Cli, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
     let golds = read_golds(&args.gold)?;
     let roots = if args.notes.paths.is_empty() { vec![PathBuf::from(DEFAULT_NOTES)] } else { args.notes.paths.clone() };
-    let listing = corpus::list(&roots);
+    let listing = corpus::list(&roots, cli.limits());
     let wanted: Vec<&str> = golds.iter().map(|g| g.document.as_str()).collect();
     let mut quads = Vec::new();
     let mut per_file: Vec<(String, Vec<oxigraph::model::Quad>)> = Vec::new();
@@ -24,7 +24,13 @@ pub fn run(cli: &Cli, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
         if !wanted.contains(&name.as_str()) {
             continue;
         }
-        let bytes = std::fs::read(&file.path).with_context(|| format!("reading {}", file.path.display()))?;
+        let bytes = match corpus::read(&file.path, cli.limits()) {
+            Ok(b) => b,
+            Err(e) => {
+                warnings.push(format!("{}: {e}", file.path.display()));
+                continue;
+            }
+        };
         if let Some(loaded) = corpus::load(file, bytes, &mut warnings) {
             let file_quads = crate::pipeline::file_quads(&loaded, extractor()?).0;
             quads.extend(file_quads.iter().cloned());

@@ -17,7 +17,7 @@ pub fn run(cli: &Cli, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
     let location = location(cli);
     let store = store::open(&location, store::Workload::Ingest)?;
     let roots = roots_for(&store, &args.notes.paths)?;
-    let report = sync(&store, &location, &roots)?;
+    let report = sync(&store, &location, &roots, cli.limits())?;
     for path in &report.added {
         writeln!(out, "added    {path}")?;
     }

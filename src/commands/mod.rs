@@ -12,6 +12,7 @@ pub mod serve;
 pub mod stats;
 
 use crate::cli::Cli;
+use crate::corpus::Limits;
 use crate::extract::Extractor;
 use crate::ontology::Ontology;
 use crate::store::{self, Location, ReadStore, SyncOptions, SyncReport};
@@ -65,7 +66,7 @@ pub fn open_current(cli: &Cli, paths: &[PathBuf]) -> Result<(ReadStore, SyncRepo
         return brought_up_to_date(cli, store::open(&location, store::Workload::Read)?, &location, paths, false);
     };
     let roots = roots_for(&snapshot, paths)?;
-    let plan = store::plan(&snapshot, &roots)?;
+    let plan = store::plan(&snapshot, &roots, cli.limits())?;
     if plan.writes_nothing() && store::roots(&snapshot)? == Some(absolute(&roots)) {
         let report = plan.into_report();
         report_problems(cli, &report)?;
@@ -95,7 +96,7 @@ fn brought_up_to_date(
     snapshot_stale: bool,
 ) -> Result<(ReadStore, SyncReport)> {
     let roots = roots_for(&store, paths)?;
-    let report = sync(&store, location, &roots)?;
+    let report = sync(&store, location, &roots, cli.limits())?;
     if let Location::Disk(dir) = location
         && snapshot_stale
         && !report.written
@@ -121,8 +122,8 @@ pub fn roots_for(store: &Store, paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// Syncs the store with the roots, showing a progress bar on a terminal. A disk store's read snapshot
 /// is then refreshed if anything was written (or it has none yet).
-pub fn sync(store: &Store, location: &Location, roots: &[PathBuf]) -> Result<SyncReport> {
-    let plan = store::plan(store, roots)?;
+pub fn sync(store: &Store, location: &Location, roots: &[PathBuf], limits: Limits) -> Result<SyncReport> {
+    let plan = store::plan(store, roots, limits)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(

@@ -35,11 +35,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     let location = location(cli);
     let store = store::open(&location, store::Workload::Ingest)?;
     let roots = roots_for(&store, &args.notes.paths)?;
-    let report = sync(&store, &location, &roots)?;
+    let report = sync(&store, &location, &roots, cli.limits())?;
     report_problems(cli, &report)?;
-    let (watched, again) = (store.clone(), roots.clone());
+    let (watched, again, limits) = (store.clone(), roots.clone(), cli.limits());
     let resync: Resync = Box::new(move || {
-        let report = sync(&watched, &location, &again)?;
+        let report = sync(&watched, &location, &again, limits)?;
         for w in &report.warnings {
             eprintln!("warning: {w}");
         }

@@ -143,7 +143,8 @@ fn read_inside(roots: &[std::path::PathBuf], path: &str) -> Option<String> {
         if !real.starts_with(&base) || !real.is_file() {
             continue;
         }
-        if let Ok(bytes) = std::fs::read(&real) {
+        // The page shows files up to the default cap, whatever cap the store was ingested with.
+        if let Ok(bytes) = crate::corpus::read(&real, crate::corpus::Limits::default()) {
             return Some(String::from_utf8_lossy(&bytes).into_owned());
         }
     }

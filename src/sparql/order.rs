@@ -306,7 +306,7 @@ mod tests {
     fn canned_queries_on_the_sample_keep_the_engine_order() {
         let store = store::open(&Location::Memory, Workload::Ingest).unwrap();
         let roots = [std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("notes")];
-        let plan = store::plan(&store, &roots).unwrap();
+        let plan = store::plan(&store, &roots, Default::default()).unwrap();
         let options = SyncOptions { progress: &|_, _| {}, shelf: None };
         store::apply(&store, plan, &crate::commands::extractor, &options).unwrap();
         for (name, text) in super::super::CANNED {

@@ -5,7 +5,7 @@
 
 use super::{built_by_this_version, manifest, reload_ontology};
 use crate::answers::{self, Shelf};
-use crate::corpus::{self, NotesPath};
+use crate::corpus::{self, Limits, NotesPath};
 use crate::extract::{Diagnostic, Extractor};
 use crate::pipeline;
 use crate::rdf;
@@ -70,6 +70,8 @@ pub struct SyncPlan {
     known: BTreeMap<String, (String, String)>,
     unchanged: usize,
     warnings: Vec<String>,
+    /// What may be read of the notes files.
+    limits: Limits,
 }
 
 impl SyncPlan {
@@ -88,9 +90,9 @@ impl SyncPlan {
 /// holds that are no longer under them are dropped. A file whose size and modification time match the
 /// stamp recorded when it was last hashed is not read at all; one with a new stamp is hashed, and counts
 /// as changed only when its hash changed.
-pub fn plan(store: &Store, roots: &[PathBuf]) -> Result<SyncPlan> {
+pub fn plan(store: &Store, roots: &[PathBuf], limits: Limits) -> Result<SyncPlan> {
     let reload = !built_by_this_version(store)?;
-    let listing = corpus::list(roots);
+    let listing = corpus::list(roots, limits);
     let known = if reload { BTreeMap::new() } else { manifest(store)? };
     let stamps = stamps(store)?;
     let mut plan = SyncPlan {
@@ -101,6 +103,7 @@ pub fn plan(store: &Store, roots: &[PathBuf]) -> Result<SyncPlan> {
         known: BTreeMap::new(),
         unchanged: 0,
         warnings: listing.warnings,
+        limits,
     };
     for file in &listing.files {
         let stamp = file_stamp(&file.path);
@@ -112,7 +115,7 @@ pub fn plan(store: &Store, roots: &[PathBuf]) -> Result<SyncPlan> {
             plan.unchanged += 1;
             continue;
         }
-        match std::fs::read(&file.path) {
+        match corpus::read(&file.path, limits) {
             Ok(bytes) if *sha == corpus::sha256_hex(&bytes) => {
                 plan.unchanged += 1;
                 plan.restamped.extend(stamp.map(|s| (graph.clone(), s)));
@@ -143,14 +146,14 @@ pub fn apply(
     options: &SyncOptions<'_>,
 ) -> Result<SyncReport> {
     let written = !plan.writes_nothing();
-    let SyncPlan { reload, todo, missing, mut restamped, known, unchanged, warnings } = plan;
+    let SyncPlan { reload, todo, missing, mut restamped, known, unchanged, warnings, limits } = plan;
     let mut report = SyncReport { unchanged, warnings, written, ..SyncReport::default() };
     if reload {
         reload_ontology(store, extractor()?.ontology())?;
         report.ontology_loaded = true;
     }
     if !todo.is_empty() {
-        restamped.extend(load_files(store, &todo, extractor()?, &known, options, &mut report)?);
+        restamped.extend(load_files(store, &todo, extractor()?, &known, limits, options, &mut report)?);
     }
     for (path, graph) in &missing {
         replace_graph(store, graph, &[])?;
@@ -242,6 +245,7 @@ fn load_files(
     todo: &[(NotesPath, Option<String>)],
     extractor: &Extractor,
     known: &BTreeMap<String, (String, String)>,
+    limits: Limits,
     options: &SyncOptions<'_>,
     report: &mut SyncReport,
 ) -> Result<Vec<(String, String)>> {
@@ -259,7 +263,7 @@ fn load_files(
                         let index = number * CHUNK_FILES + i;
                         let mut send_part = |quads| drop(tx.send(Message::Part { file: index, quads }));
                         let shelf = shelving.as_ref().map(|(shelf, ontology)| (*shelf, ontology.as_str()));
-                        let outcome = process(index, file, stamp.clone(), extractor, shelf, &mut send_part);
+                        let outcome = process(index, (file, limits), stamp.clone(), extractor, shelf, &mut send_part);
                         (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, todo.len());
                         outcome
                     })
@@ -388,7 +392,7 @@ struct FileOutcome {
 /// and shelves its canned answers when given a shelf (with the ontology's version).
 fn process(
     index: usize,
-    file: &NotesPath,
+    (file, limits): (&NotesPath, Limits),
     stamp: Option<String>,
     extractor: &Extractor,
     shelf: Option<(&Shelf, &str)>,
@@ -401,7 +405,7 @@ fn process(
         parted = true;
         part(quads)
     };
-    let out = match std::fs::read(&file.path) {
+    let out = match corpus::read(&file.path, limits) {
         Ok(bytes) => corpus::load(file, bytes, &mut warnings).map(|loaded| {
             let sha = loaded.sha256.clone();
             let (quads, diagnostics) = pipeline::file_quads_in_parts(loaded, extractor, &mut counted_part);
