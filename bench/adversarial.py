@@ -66,12 +66,13 @@ DIMENSIONS = {
             + "---\n\nNotes.\n"
         },
     ),
+    # Nesting written the way its size grows linearly with the depth (indentation would grow as its square).
     "front-matter-nesting": (
-        200,
-        lambda n: {"a.md": "---\n" + "".join("  " * i + f"k{i}:\n" for i in range(n)) + "  " * n + "v: Kafka\n---\n\nNotes.\n"},
+        2000,
+        lambda n: {"a.md": "---\ntalk: " + "{k: [" * n + "Kafka" + "]}" * n + "\n---\n\nNotes.\n"},
     ),
-    "list-depth": (500, lambda n: {"a.md": HEAD + "".join("  " * i + f"- {tech(i)} level {i}\n" for i in range(n))}),
-    "quote-depth": (500, lambda n: {"a.md": HEAD + "".join(">" * (i + 1) + f" {tech(i)} level {i}\n" for i in range(n))}),
+    "list-depth": (2000, lambda n: {"a.md": HEAD + "- " * n + "Kafka at depth\n" + "".join(f"- {tech(i)}\n" for i in range(n))}),
+    "quote-depth": (2000, lambda n: {"a.md": HEAD + "> " * n + "Kafka at depth\n" + "".join(f"> {tech(i)}\n" for i in range(n))}),
     "table-rows": (
         1000,
         lambda n: {
@@ -111,9 +112,10 @@ def measure(name, start, make, work, floor, min_seconds, reps):
     n = start
     while True:
         files = make(n)
+        if size_of(make(2 * n)) > 32 << 20:
+            break
         write(folder, files)
-        t = ingest_seconds(folder, store, 1)
-        if t - floor >= min_seconds or size_of(files) > 32 << 20:
+        if ingest_seconds(folder, store, 1) - floor >= min_seconds:
             break
         n *= 2
     write(folder, make(n))

@@ -44,8 +44,59 @@ fn options() -> Options {
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
 }
 
+/// How many block quotes and list items one line may open; deeper markers are read as text. pulldown-cmark
+/// matches every line against every open container, so a line nested n deep followed by n lazy lines costs
+/// n²; no notes nest this deep, and the cap keeps the parse linear.
+const MAX_NESTING: usize = 32;
+
+/// The text with each line's container markers past `MAX_NESTING` turned into text: the first marker past
+/// the cap becomes a `\`, so what follows it is the line's text. Same length, so every offset holds.
+fn capped_nesting(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut capped: Option<Vec<u8>> = None;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(at) = marker_past_cap(line.as_bytes()) {
+            capped.get_or_insert_with(|| text.as_bytes().to_vec())[start + at] = b'\\';
+        }
+        start += line.len();
+    }
+    // Only an ASCII marker byte was replaced by an ASCII byte, so the text is still UTF-8.
+    capped.map_or(std::borrow::Cow::Borrowed(text), |bytes| String::from_utf8_lossy(&bytes).into_owned().into())
+}
+
+/// Where the line's container marker number `MAX_NESTING + 1` starts, if it has that many.
+fn marker_past_cap(line: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    let mut depth = 0;
+    loop {
+        while at < line.len() && line[at] == b' ' {
+            at += 1;
+        }
+        let marker = at;
+        match line.get(at) {
+            Some(b'>') => at += 1,
+            Some(b'-' | b'*' | b'+') if line.get(at + 1) == Some(&b' ') => at += 2,
+            Some(b'0'..=b'9') => {
+                let digits = line[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+                let after = line.get(at + digits..at + digits + 2);
+                if digits > 9 || !matches!(after, Some([b'.' | b')', b' '])) {
+                    return None;
+                }
+                at += digits + 2;
+            }
+            _ => return None,
+        }
+        depth += 1;
+        if depth > MAX_NESTING {
+            return Some(marker);
+        }
+    }
+}
+
 /// Walks the Markdown events once and builds the outline.
 pub fn outline(text: &str) -> MarkdownOutline {
+    let parsed = capped_nesting(text);
+    let text = parsed.as_ref();
     let starts = line_starts(text);
     let mut out = MarkdownOutline::default();
     let mut skipped: Vec<Range<usize>> = Vec::new();
@@ -374,6 +425,20 @@ mod tests {
         assert_eq!(plain_zone("**Kafka at scale**: [[Slides]](https://s.example)"), "Kafka at scale");
         assert_eq!(plain_zone("[Ann Lee](https://l.example) (Acme)"), "Ann Lee (Acme)");
         assert_eq!(plain_zone("Kafka &amp; Go - *Ann Lee*"), "Kafka & Go - Ann Lee");
+    }
+
+    #[test]
+    fn nesting_past_the_cap_is_read_as_text_and_offsets_hold() {
+        let deep = format!("{}Kafka\n", "> ".repeat(MAX_NESTING + 5));
+        let text = format!("# T\n\n> - quoted item\n{deep}1. - > mixed\n");
+        let capped = capped_nesting(&text);
+        assert_eq!(capped.len(), text.len());
+        let at = 4 + 1 + "> - quoted item\n".len() + 2 * MAX_NESTING;
+        assert_eq!(&capped[at..at + 1], "\\", "the first marker past the cap: {capped}");
+        assert_eq!(capped.replacen('\\', ">", 1), text, "nothing else changed");
+        assert!(matches!(capped_nesting("> - shallow\n"), std::borrow::Cow::Borrowed(_)));
+        let o = outline(&text);
+        assert!(o.lines.iter().any(|l| text[l.span.clone()].ends_with("Kafka")), "the deep line is still a line");
     }
 
     #[test]

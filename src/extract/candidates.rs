@@ -23,10 +23,11 @@ impl CandidateRules {
     pub fn find(&self, line: &str, taken: &[Range<usize>]) -> Vec<Range<usize>> {
         let russian = line.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
         let words = text::words(line);
+        let taken = super::spans::SpanSet::new(taken.iter().cloned());
         let mut out = Vec::new();
         for (i, w) in words.iter().enumerate() {
             let term = &line[w.span.clone()];
-            let free = !taken.iter().any(|t| t.start < w.span.end && w.span.start < t.end);
+            let free = !taken.overlaps(&w.span);
             if !free || !term.chars().any(|c| c.is_ascii_alphabetic()) || !term.is_ascii() || term.len() < 3 {
                 continue;
             }

@@ -8,6 +8,7 @@
 //! capitalisation in running text, or next to another technology in a list. Long Latin words one typo away
 //! from a label (a deletion, insertion, substitution or swap) match too.
 
+use super::spans::SpanSet;
 use crate::ontology::{Concept, Ontology};
 use crate::text;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -101,25 +102,33 @@ impl Dictionary {
                 hits.push((Hit { kind: pattern.kind, concept: pattern.concept, span }, pattern.ambiguous));
             }
         }
+        // Exact matches never overlap one another (a leftmost, non-overlapping search), nor the typo-tolerant
+        // words one another, so each is checked against what the earlier searches found.
+        let folded_hits = SpanSet::new(hits.iter().map(|(h, _)| h.span.clone()));
         for m in self.exact.find_iter(text) {
             let p = self.exact_patterns[m.pattern().as_usize()];
-            if at_word_bounds(text, m.start()..m.end()) && !overlaps(&hits, m.start()..m.end()) {
+            if at_word_bounds(text, m.start()..m.end()) && !folded_hits.overlaps(&(m.start()..m.end())) {
                 hits.push((Hit { kind: p.kind, concept: p.concept, span: m.start()..m.end() }, false));
             }
         }
         self.add_fuzzy(&folded, &mut hits);
         hits.sort_by_key(|(h, _)| h.span.start);
-        let plain: Vec<Hit> = hits.iter().filter(|(_, a)| !a).map(|(h, _)| h.clone()).collect();
+        if hits.iter().all(|(_, ambiguous)| !ambiguous) {
+            return hits.into_iter().map(|(h, _)| h).collect();
+        }
+        let line =
+            LineContext::new(text, hits.iter().filter(|(h, a)| !a && h.kind == Kind::Technology).map(|(h, _)| h));
         hits.into_iter()
-            .filter(|(h, ambiguous)| !ambiguous || self.technical_context(text, &h.span, &plain))
+            .filter(|(h, ambiguous)| !ambiguous || self.technical_context(&line, &h.span))
             .map(|(h, _)| h)
             .collect()
     }
 
     fn add_fuzzy(&self, folded: &str, hits: &mut Vec<(Hit, bool)>) {
+        let taken = SpanSet::new(hits.iter().map(|(h, _)| h.span.clone()));
         for w in text::words(folded) {
             let word = &folded[w.span.clone()];
-            if word.chars().count() < MIN_FUZZY || !word.is_ascii() || overlaps(hits, w.span.clone()) {
+            if word.chars().count() < MIN_FUZZY || !word.is_ascii() || taken.overlaps(&w.span) {
                 continue;
             }
             let key = text::compact_key(word);
@@ -138,7 +147,8 @@ impl Dictionary {
     /// An ambiguous label counts as a technology only in a technical context: right after a technical
     /// preposition ("на go", "written in Go"), written with a capital inside running text, or next to
     /// another technology in a list.
-    fn technical_context(&self, text: &str, span: &Range<usize>, others: &[Hit]) -> bool {
+    fn technical_context(&self, line: &LineContext<'_>, span: &Range<usize>) -> bool {
+        let text = line.text;
         let surface = &text[span.clone()];
         let before = text[..span.start].trim_end();
         let previous_word = before.rsplit(|c: char| !text::is_word_char(c)).next().unwrap_or("");
@@ -146,10 +156,7 @@ impl Dictionary {
         let capitalised_inside = surface.chars().next().is_some_and(char::is_uppercase)
             && !text::is_cyrillic(surface)
             && before.chars().next_back().is_some_and(|c| !matches!(c, '.' | '!' | '?' | '-' | ':' | '*'));
-        after_preposition
-            || capitalised_inside
-            || lone_latin_in_russian(text, span)
-            || next_to_technology(text, span, others)
+        after_preposition || capitalised_inside || line.lone_latin_in_russian(span) || line.next_to_technology(span)
     }
 }
 
@@ -251,48 +258,65 @@ fn accept(folded: &str, span: Range<usize>, stemmed: bool, stem_of: &str) -> Opt
     (long_enough && not_truncated && text::stem(word_last) == text::stem(label_last)).then_some(span.start..word_end)
 }
 
-fn overlaps(hits: &[(Hit, bool)], span: Range<usize>) -> bool {
-    hits.iter().any(|(h, _)| h.span.start < span.end && span.start < h.span.end)
-}
-
 /// All strings one character shorter than the key.
 fn deletions(key: &str) -> impl Iterator<Item = String> + '_ {
     let chars: Vec<char> = key.chars().collect();
     (0..chars.len()).map(move |i| chars.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, c)| c).collect())
 }
 
-/// A lone Latin word amid Russian words is a name ("балансер envoy"); a run of Latin words is an English
-/// phrase ("single node").
-fn lone_latin_in_russian(text: &str, span: &Range<usize>) -> bool {
-    if text::is_cyrillic(&text[span.clone()]) {
-        return false;
-    }
-    let has_cyrillic = |w: &str| w.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
-    let words = text::words(text);
-    let at = words.iter().position(|w| w.span.start >= span.start);
-    let latin_neighbour = |i: Option<usize>| {
-        i.and_then(|i| words.get(i)).is_some_and(|w| {
-            let s = &text[w.span.clone()];
-            s.chars().any(|c| c.is_ascii_alphabetic()) && !has_cyrillic(s)
-        })
-    };
-    let after = words.iter().position(|w| w.span.start >= span.end);
-    let before = at.and_then(|i| i.checked_sub(1));
-    has_cyrillic(text) && !latin_neighbour(before) && !latin_neighbour(after)
+/// What the context tests of ambiguous labels read of a line, worked out once per line.
+struct LineContext<'a> {
+    text: &'a str,
+    words: Vec<text::Word>,
+    has_cyrillic: bool,
+    /// The spans of the unambiguous technologies of the line, by start (they do not overlap).
+    technologies: Vec<Range<usize>>,
 }
 
-fn next_to_technology(text: &str, span: &Range<usize>, others: &[Hit]) -> bool {
-    let is_list_gap = |gap: &str| {
-        let g = gap.trim();
-        g.len() <= 5
-            && (g.is_empty()
-                || g.chars().all(|c| matches!(c, ',' | '/' | '+' | '&' | '|' | '-' | '>' | '→'))
-                || matches!(g, "и" | "and" | "или" | "or"))
-    };
-    others.iter().filter(|o| o.kind == Kind::Technology).any(|o| {
-        (o.span.end <= span.start && is_list_gap(&text[o.span.end..span.start]))
-            || (span.end <= o.span.start && is_list_gap(&text[span.end..o.span.start]))
-    })
+impl<'a> LineContext<'a> {
+    fn new<'h>(text: &'a str, technologies: impl Iterator<Item = &'h Hit>) -> Self {
+        let mut technologies: Vec<Range<usize>> = technologies.map(|h| h.span.clone()).collect();
+        technologies.sort_by_key(|s| s.start);
+        let has_cyrillic = text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+        LineContext { text, words: text::words(text), has_cyrillic, technologies }
+    }
+
+    /// A lone Latin word amid Russian words is a name ("балансер envoy"); a run of Latin words is an
+    /// English phrase ("single node").
+    fn lone_latin_in_russian(&self, span: &Range<usize>) -> bool {
+        if !self.has_cyrillic || text::is_cyrillic(&self.text[span.clone()]) {
+            return false;
+        }
+        let has_cyrillic = |w: &str| w.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+        let latin_neighbour = |i: Option<usize>| {
+            i.and_then(|i| self.words.get(i)).is_some_and(|w| {
+                let s = &self.text[w.span.clone()];
+                s.chars().any(|c| c.is_ascii_alphabetic()) && !has_cyrillic(s)
+            })
+        };
+        let at = self.words.partition_point(|w| w.span.start < span.start);
+        let after = self.words.partition_point(|w| w.span.start < span.end);
+        let before = (at < self.words.len()).then_some(at).and_then(|i| i.checked_sub(1));
+        let after = (after < self.words.len()).then_some(after);
+        !latin_neighbour(before) && !latin_neighbour(after)
+    }
+
+    /// True when a technology stands right beside the span in a list ("Go, Rust", "Go и Rust"). Only the
+    /// nearest technology on each side can: a farther one has the nearer one's name in between.
+    fn next_to_technology(&self, span: &Range<usize>) -> bool {
+        let is_list_gap = |gap: &str| {
+            let g = gap.trim();
+            g.len() <= 5
+                && (g.is_empty()
+                    || g.chars().all(|c| matches!(c, ',' | '/' | '+' | '&' | '|' | '-' | '>' | '→'))
+                    || matches!(g, "и" | "and" | "или" | "or"))
+        };
+        let before = self.technologies.partition_point(|o| o.end <= span.start).checked_sub(1);
+        let after = self.technologies.partition_point(|o| o.start < span.end);
+        let text = self.text;
+        before.is_some_and(|i| is_list_gap(&text[self.technologies[i].end..span.start]))
+            || self.technologies.get(after).is_some_and(|o| is_list_gap(&text[span.end..o.start]))
+    }
 }
 
 #[cfg(test)]

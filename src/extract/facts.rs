@@ -55,12 +55,38 @@ pub struct StanceFact {
 }
 
 /// A verbatim sentence of the notes and its line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Eq)]
 pub struct Evidence {
     /// 1-based line.
     pub line: usize,
-    /// The sentence, verbatim.
-    pub text: String,
+    /// The sentence, verbatim; shared by every fact the sentence states, so a sentence naming thousands of
+    /// technologies is held once.
+    pub text: std::sync::Arc<str>,
+}
+
+impl PartialEq for Evidence {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl PartialOrd for Evidence {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Evidence {
+    /// By line, then text; the same shared sentence compares equal without reading it.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.line.cmp(&other.line).then_with(|| {
+            if std::sync::Arc::ptr_eq(&self.text, &other.text) {
+                std::cmp::Ordering::Equal
+            } else {
+                self.text.cmp(&other.text)
+            }
+        })
+    }
 }
 
 /// A term that looks like a technology but is not in the vocabulary.

@@ -11,6 +11,7 @@ pub mod facts;
 pub mod names;
 mod organizations;
 mod phrases;
+mod spans;
 mod speakers;
 mod stances;
 mod systems;
@@ -107,22 +108,29 @@ impl Extractor {
     /// so that a huge file's facts are never all held at once. Returns the diagnostics.
     pub fn extract_talks(&self, doc: &NoteDocument, each: &mut dyn FnMut(TalkFacts)) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        let listed: Vec<(Option<String>, Vec<Speaker>)> = doc
+        // The talks a front matter lists: (title key, title, speakers), and where each key is listed.
+        let listed: Vec<(Option<String>, Option<String>, Vec<Speaker>)> = doc
             .front_matter
             .iter()
             .flat_map(|fm| &fm.talks)
-            .map(|ft| (ft.title.as_deref().map(crate::text::compact_key), self.front_matter_speakers(ft)))
+            .map(|ft| {
+                (ft.title.as_deref().map(crate::text::compact_key), ft.title.clone(), self.front_matter_speakers(ft))
+            })
             .collect();
+        let mut listed_at: rustc_hash::FxHashMap<Option<&str>, Vec<usize>> = rustc_hash::FxHashMap::default();
+        for (i, (key, _, _)) in listed.iter().enumerate() {
+            listed_at.entry(key.as_deref()).or_default().push(i);
+        }
         let listed_for = |title: Option<&str>| {
             let key = title.map(crate::text::compact_key)?;
-            listed.iter().find(|(k, _)| k.as_ref() == Some(&key)).map(|(_, s)| s.clone())
+            listed_at.get(&Some(key.as_str())).map(|at| listed[at[0]].2.clone())
         };
         // Which listed talks the notes hold, by title key (a listed talk without title is present when any
         // talk has none); those they lack are added from the front matter, in order.
         let mut present = vec![false; listed.len()];
         let mark = |present: &mut Vec<bool>, title: Option<&str>| {
             let key = title.map(crate::text::compact_key);
-            present.iter_mut().zip(&listed).filter(|(_, (k, _))| *k == key).for_each(|(p, _)| *p = true);
+            listed_at.get(&key.as_deref()).into_iter().flatten().for_each(|&i| present[i] = true);
         };
         let mut count = 0;
         for t in &doc.talks {
@@ -134,15 +142,12 @@ impl Extractor {
             count += 1;
             each(facts);
         }
-        for (i, (key, speakers)) in listed.iter().enumerate() {
+        for (i, (key, _, speakers)) in listed.iter().enumerate() {
             if present[i] {
                 continue;
             }
-            let title = doc
-                .front_matter
-                .iter()
-                .flat_map(|fm| &fm.talks)
-                .find_map(|ft| ft.title.clone().filter(|t| Some(crate::text::compact_key(t)) == *key));
+            // The title as first listed under this key.
+            let title = key.as_deref().and_then(|k| listed_at[&Some(k)].iter().find_map(|&j| listed[j].1.clone()));
             mark(&mut present, title.as_deref());
             count += 1;
             each(TalkFacts { title, line: 1, speakers: speakers.clone(), ..TalkFacts::default() });

@@ -471,24 +471,51 @@ fn clean_title(title: &str) -> String {
 /// Removes emphasis marks and turns `[text](url)` into `text`.
 fn clean_markup(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(open) = rest.find('[') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match (after.find("]("), after.find(')')) {
+    let (mut link_middle, mut paren) = (NextOf::new("]("), NextOf::new(")"));
+    let mut at = 0;
+    while let Some(open) = line[at..].find('[').map(|i| at + i) {
+        out.push_str(&line[at..open]);
+        let after = open + 1;
+        match (link_middle.from(line, after), paren.from(line, after)) {
             (Some(close), Some(end)) if close < end => {
-                out.push_str(&after[..close]);
-                rest = &after[end + 1..];
+                out.push_str(&line[after..close]);
+                at = end + 1;
             }
             _ => {
                 out.push('[');
-                rest = after;
+                at = after;
             }
         }
     }
-    out.push_str(rest);
+    out.push_str(&line[at..]);
     let out = strip_handles(&out.replace(['*', '_', '`'], ""));
     out.trim_end_matches('\\').trim_end().to_string()
+}
+
+/// The next place of a pattern at or after a position that only moves forward, each stretch of the text
+/// searched once: a line of thousands of `[` costs no more than its length.
+struct NextOf {
+    pattern: &'static str,
+    found: Option<usize>,
+    exhausted: bool,
+}
+
+impl NextOf {
+    fn new(pattern: &'static str) -> Self {
+        NextOf { pattern, found: None, exhausted: false }
+    }
+
+    fn from(&mut self, text: &str, at: usize) -> Option<usize> {
+        match self.found {
+            Some(found) if found >= at => Some(found),
+            _ if self.exhausted => None,
+            _ => {
+                self.found = text[at..].find(self.pattern).map(|i| at + i);
+                self.exhausted = self.found.is_none();
+                self.found
+            }
+        }
+    }
 }
 
 /// Removes social handles ("@jdoe", "(@jdoe)") beside a name; a lone "@" between a name and a company stays.

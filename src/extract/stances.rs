@@ -10,6 +10,7 @@
 #[cfg(test)]
 use super::phrases::tokens;
 use super::phrases::{PhraseSet, Token};
+use super::spans::SpanSet;
 use crate::ontology::{Cue, CueKind, Stance};
 use std::ops::Range;
 
@@ -89,17 +90,24 @@ impl CueRules {
             unattached: None,
             example: vec![false; mentions.len()],
         };
+        let all_mentions = SpanSet::new(mentions.iter().cloned());
         let mut carry: Option<(CueKind, bool)> = None;
+        let mut any_assigned = false;
+        // The mentions of the last segment that had any, and the stance a later cue standing alone gave
+        // them; given once, when they are replaced or at the end, so a run of such cues costs no more.
         let mut previous: Vec<usize> = Vec::new();
+        let mut orphaned: Option<Stance> = None;
         for (segment, hard) in segments(sentence, toks, &self.breaks) {
-            let seg_toks: Vec<&Token> =
-                toks.iter().filter(|t| segment.start <= t.span.start && t.span.end <= segment.end).collect();
-            let items = self.items(sentence, segment.clone(), &seg_toks, mentions);
-            let list_like = self.is_list_continuation(&segment, &seg_toks, mentions, &items);
+            let from = toks.partition_point(|t| t.span.start < segment.start);
+            let to = toks.partition_point(|t| t.span.start < segment.end);
+            let seg_toks: Vec<&Token> = toks[from..to].iter().filter(|t| t.span.end <= segment.end).collect();
+            let here: Vec<usize> = all_mentions.within(&segment).collect();
+            let items = self.items(sentence, segment.clone(), &seg_toks, (&all_mentions, mentions), &here);
+            let list_like = is_list_continuation(&seg_toks, mentions, &here, &items);
             let start = if !hard && list_like { carry } else { None };
-            let here: Vec<usize> =
-                items.iter().filter_map(|(_, i)| if let Item::Mention(m) = i { Some(*m) } else { None }).collect();
-            carry = self.walk_segment(&items, start, &mut out);
+            let (next_carry, assigned_here) = self.walk_segment(&items, start, any_assigned, &mut out);
+            carry = next_carry;
+            any_assigned |= assigned_here;
             // "смотрели на X, но отказались", "tried X, dropped it": a cue standing alone after a break, or
             // beside a word that refers back, has the last word on X.
             let refers_back =
@@ -109,22 +117,28 @@ impl CueRules {
                 && let Some(stance) = orphan_stance(&items)
                 && !previous.is_empty()
             {
-                previous.iter().for_each(|&i| out.assigned[i] = Some(stance));
+                orphaned = Some(stance);
+                any_assigned = true;
                 out.unattached = None;
             } else if !here.is_empty() {
+                give(&previous, orphaned.take(), &mut out);
                 previous = here;
             }
         }
+        give(&previous, orphaned, &mut out);
         out
     }
 
     /// Walks one segment; returns the cue still active at its end.
+    /// Whether it assigned any stance is returned too; `any_before` says whether earlier segments did.
     fn walk_segment(
         &self,
         items: &[(usize, Item)],
         start: Option<(CueKind, bool)>,
+        any_before: bool,
         out: &mut SentenceStances,
-    ) -> Option<(CueKind, bool)> {
+    ) -> (Option<(CueKind, bool)>, bool) {
+        let mut assigned = false;
         let mut active = start;
         let mut source = active.is_some_and(|(_, s)| s);
         let mut before: Vec<usize> = Vec::new();
@@ -163,6 +177,7 @@ impl CueRules {
                     assign_all(&arrow_from, CueKind::Migration, true, out);
                     arrow_from.clear();
                     out.assigned[i] = Some(Stance::Adopted);
+                    assigned = true;
                 }
                 Item::Mention(i) => match active {
                     Some((CueKind::Example, _)) => {
@@ -171,6 +186,7 @@ impl CueRules {
                     }
                     Some((kind, _)) => {
                         out.assigned[i] = stance_of(kind, source);
+                        assigned |= out.assigned[i].is_some();
                         governed += 1;
                     }
                     None => before.push(i),
@@ -178,13 +194,16 @@ impl CueRules {
             }
         }
         match active {
-            Some((kind, _)) if governed == 0 && !before.is_empty() => assign_all(&before, kind, false, out),
-            Some((CueKind::Stance(s), _)) if governed == 0 && out.assigned.iter().all(Option::is_none) => {
+            Some((kind, _)) if governed == 0 && !before.is_empty() => {
+                assign_all(&before, kind, false, out);
+                assigned |= stance_of(kind, false).is_some();
+            }
+            Some((CueKind::Stance(s), _)) if governed == 0 && !(any_before || assigned) => {
                 out.unattached = Some(s);
             }
             _ => {}
         }
-        active.filter(|_| governed > 0)
+        (active.filter(|_| governed > 0), assigned)
     }
 
     /// The cues, markers, arrows and mentions of a segment, in order.
@@ -193,14 +212,11 @@ impl CueRules {
         sentence: &str,
         segment: Range<usize>,
         toks: &[&Token],
-        mentions: &[Range<usize>],
+        mentions: (&SpanSet, &[Range<usize>]),
+        here: &[usize],
     ) -> Vec<(usize, Item)> {
         let text = &sentence[segment.clone()];
-        let outside: Vec<Token> = toks
-            .iter()
-            .filter(|t| !mentions.iter().any(|m| m.start <= t.span.start && t.span.end <= m.end))
-            .map(|t| (*t).clone())
-            .collect();
+        let outside: Vec<Token> = toks.iter().filter(|t| !mentions.0.covers(&t.span)).map(|t| (*t).clone()).collect();
         let mut items: Vec<(usize, Item)> = Vec::new();
         for (range, kind) in self.cues.find_all(&outside) {
             let phrase_tokens = &outside[range.clone()];
@@ -216,30 +232,25 @@ impl CueRules {
                 items.push((segment.start + at, Item::Arrow));
             }
         }
-        for (i, m) in mentions.iter().enumerate() {
-            if segment.start <= m.start && m.end <= segment.end {
-                items.push((m.start, Item::Mention(i)));
-            }
-        }
+        items.extend(here.iter().map(|&i| (mentions.1[i].start, Item::Mention(i))));
         items.sort_by_key(|(pos, _)| *pos);
         items.dedup();
         items
     }
+}
 
-    /// A segment that only lists technologies continues the previous segment's cue.
-    fn is_list_continuation(
-        &self,
-        segment: &Range<usize>,
-        toks: &[&Token],
-        mentions: &[Range<usize>],
-        items: &[(usize, Item)],
-    ) -> bool {
-        let has_cue = items.iter().any(|(_, i)| matches!(i, Item::Cue(..)));
-        let inside: Vec<&Range<usize>> =
-            mentions.iter().filter(|m| segment.start <= m.start && m.end <= segment.end).collect();
-        let other_words =
-            toks.iter().filter(|t| !inside.iter().any(|m| m.start <= t.span.start && t.span.end <= m.end)).count();
-        !has_cue && !inside.is_empty() && other_words <= 1
+/// A segment that only lists technologies continues the previous segment's cue.
+fn is_list_continuation(toks: &[&Token], mentions: &[Range<usize>], here: &[usize], items: &[(usize, Item)]) -> bool {
+    let has_cue = items.iter().any(|(_, i)| matches!(i, Item::Cue(..)));
+    let inside = SpanSet::new(here.iter().map(|&i| mentions[i].clone()));
+    let other_words = toks.iter().filter(|t| !inside.covers(&t.span)).count();
+    !has_cue && !here.is_empty() && other_words <= 1
+}
+
+/// Gives the mentions `indices` the stance a cue standing alone after them gave, if any.
+fn give(indices: &[usize], stance: Option<Stance>, out: &mut SentenceStances) {
+    if let Some(stance) = stance {
+        indices.iter().for_each(|&i| out.assigned[i] = Some(stance));
     }
 }
 

@@ -642,19 +642,30 @@ fn line_stances(
     found: &mut Vec<StanceFact>,
 ) {
     let mut last_named: Vec<String> = Vec::new();
+    // Technologies, tokens and companies each come in order along the line, so a sentence's share of each
+    // is found by binary search: the cost is linear in the line however many sentences and names it holds.
+    let mut techs_by_start: Vec<&(Range<usize>, String)> = techs.iter().collect();
+    techs_by_start.sort_by_key(|(s, _)| s.start);
+    let mut named: Vec<&(Range<usize>, OrgRef)> = ctx.named.iter().collect();
+    named.sort_by_key(|(s, _)| s.start);
     for sentence in sentences(text) {
+        let within = |r: &Range<usize>| sentence.start <= r.start && r.end <= sentence.end;
+        let from = techs_by_start.partition_point(|(s, _)| s.start < sentence.start);
+        let to = techs_by_start.partition_point(|(s, _)| s.start < sentence.end);
         let inside: Vec<&(Range<usize>, String)> =
-            techs.iter().filter(|(s, _)| sentence.start <= s.start && s.end <= sentence.end).collect();
+            techs_by_start[from..to].iter().copied().filter(|(s, _)| within(s)).collect();
         let local: Vec<Range<usize>> =
             inside.iter().map(|(s, _)| s.start - sentence.start..s.end - sentence.start).collect();
-        let evidence = text[sentence.clone()].to_string();
+        let evidence: std::sync::Arc<str> = text[sentence.clone()].into();
         if ex.author_voice.speaks_in(&evidence) {
             last_named = inside.iter().map(|(_, iri)| iri.clone()).collect();
             continue;
         }
-        let sentence_toks: Vec<super::phrases::Token> = toks
+        let from = toks.partition_point(|t| t.span.start < sentence.start);
+        let to = toks.partition_point(|t| t.span.start < sentence.end);
+        let sentence_toks: Vec<super::phrases::Token> = toks[from..to]
             .iter()
-            .filter(|t| sentence.start <= t.span.start && t.span.end <= sentence.end)
+            .filter(|t| within(&t.span))
             .map(|t| super::phrases::Token {
                 span: t.span.start - sentence.start..t.span.end - sentence.start,
                 stem: t.stem.clone(),
@@ -675,35 +686,36 @@ fn line_stances(
         // A sentence that places its story at one other company tells that company's story ("Canopy at
         // facebook", "invented at yahoo"); a company named as a tool's maker ("the Altinity operator") does not.
         let placed_at = |o: &Range<usize>| {
-            let before = toks.iter().rposition(|t| t.span.end <= o.start);
+            let before = toks.partition_point(|t| t.span.end <= o.start).checked_sub(1);
             before.is_some_and(|i| toks[i].span.start >= sentence.start && ex.speakers.is_affiliation(toks, i))
         };
-        let mut others: Vec<&OrgRef> = ctx
-            .named
-            .iter()
-            .filter(|(o, r)| sentence.start <= o.start && o.end <= sentence.end && r != org && placed_at(o))
-            .map(|(_, r)| r)
-            .collect();
+        let from = named.partition_point(|(o, _)| o.start < sentence.start);
+        let to = named.partition_point(|(o, _)| o.start < sentence.end);
+        let in_sentence = &named[from..to];
+        let mut others: Vec<&OrgRef> =
+            in_sentence.iter().filter(|(o, r)| within(o) && r != org && placed_at(o)).map(|(_, r)| r).collect();
         others.dedup();
         let teller = if others.len() == 1 { others[0] } else { org };
         let push = |iri: &String, stance: Stance, explicit: bool, found: &mut Vec<StanceFact>| {
             push_for(teller, iri, stance, explicit, found)
         };
+        // The companies the sentence names before any technology, its subjects, take a cued stance too.
+        let first_tech = inside.first().map_or(sentence.end, |(t, _)| t.start);
+        let subjects: Vec<&OrgRef> = in_sentence
+            .iter()
+            .filter(|(o, r)| within(o) && o.end <= first_tech && r != teller)
+            .map(|(_, r)| r)
+            .collect();
+        let teller_name = crate::text::normalize(&teller.name);
         for (((span, iri), assigned), example) in inside.iter().zip(&result.assigned).zip(&result.example) {
             // A maker's product of its own name ("Sphinx 3.0" by Sphinx) is its work, not its stance.
-            if crate::text::normalize(&text[span.clone()]) == crate::text::normalize(&teller.name) {
+            if crate::text::normalize(&text[span.clone()]) == teller_name {
                 continue;
             }
             match (assigned, ctx.inherited) {
                 (Some(s), _) => {
                     push(iri, *s, true, found);
-                    // The companies the sentence names before any technology, its subjects, take the same stance.
-                    let first_tech = inside.first().map_or(span.start, |(t, _)| t.start);
-                    let subjects = ctx
-                        .named
-                        .iter()
-                        .filter(|(o, r)| sentence.start <= o.start && o.end <= first_tech && r != teller);
-                    for (_, subject) in subjects {
+                    for subject in &subjects {
                         push_for(subject, iri, *s, true, found);
                     }
                 }
