@@ -43,6 +43,14 @@ HEAD = "# Conference 2026\n\n" + talk(0)
 # Each generator returns the files of a notes folder at size n: {relative path: text}.
 DIMENSIONS = {
     "mentions-per-line": (2000, lambda n: {"a.md": HEAD + "We use " + ", ".join(tech(i) for i in range(n)) + ".\n"}),
+    "companies-per-line": (
+        2000,
+        lambda n: {"a.md": HEAD + "Клиенты: " + ", ".join(f"{ORGS[i % len(ORGS)]} и ООО «Ромашка {i}»" for i in range(n)) + ".\n"},
+    ),
+    "companies-per-talk": (
+        500,
+        lambda n: {"a.md": HEAD + "".join(f"- В ООО «Ромашка {i}» перешли на {tech(i)}.\n" for i in range(n))},
+    ),
     "line-length": (20000, lambda n: {"a.md": HEAD + " ".join(f"word{i % 97} and more prose" for i in range(n)) + "\n"}),
     "brackets-open": (20000, lambda n: {"a.md": HEAD + "Kafka " + "(" * n + " Redis\n"}),
     "brackets-pairs": (10000, lambda n: {"a.md": HEAD + " ".join(f"({tech(i)} [{i}])" for i in range(n)) + "\n"}),

@@ -249,6 +249,23 @@ mod tests {
     }
 
     #[test]
+    fn read_refuses_what_is_over_the_cap_or_not_a_regular_file_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "0123456789").unwrap();
+        assert_eq!(read(&file, Limits { max_file_size: 10 }).unwrap(), b"0123456789");
+        let over = read(&file, Limits { max_file_size: 9 }).unwrap_err().to_string();
+        assert!(over.contains("10 bytes, over the 9-byte cap"), "{over}");
+        let fifo = dir.path().join("pipe.md");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let refused = read(&fifo, Limits::default()).unwrap_err().to_string();
+        assert!(refused.contains("a named pipe, not a regular file"), "{refused}");
+        let listing = list(&[dir.path().to_path_buf()], Limits { max_file_size: 9 });
+        assert!(listing.files.is_empty(), "{:?}", listing.files);
+        assert_eq!(listing.warnings.len(), 2, "{:?}", listing.warnings);
+    }
+
+    #[test]
     fn binary_files_are_skipped() {
         let mut w = Vec::new();
         assert!(load(&np(), b"\x00\x01\x02".to_vec(), &mut w).is_none());

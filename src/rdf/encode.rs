@@ -136,8 +136,9 @@ impl<'a> GraphEncoder<'a> {
         for (q, _) in self.writer.quads[from..].iter().zip(&keep).filter(|(q, k)| **k && !owned_by_talk(q)) {
             self.shared.insert(q.clone());
         }
-        let mut keep = std::iter::repeat_n(true, from).chain(keep);
-        self.writer.quads.retain(|_| keep.next().unwrap_or(true));
+        // Only the fresh tail is filtered: a file of n talks costs n tails, not n whole lists.
+        let fresh = self.writer.quads.split_off(from);
+        self.writer.quads.extend(fresh.into_iter().zip(keep).filter_map(|(q, k)| k.then_some(q)));
     }
 }
 
