@@ -65,17 +65,19 @@ pub fn is_cyrillic(word: &str) -> bool {
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(pos, c)) in chars.iter().enumerate() {
+    let mut previous: Option<char> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((pos, c)) = chars.next() {
         let joins = matches!(c, '-' | '\'' | '.' | '’')
             && start.is_some()
-            && chars.get(i + 1).is_some_and(|&(_, n)| is_word_char(n) && n != '_')
-            && is_word_char(chars[i - 1].1);
+            && chars.peek().is_some_and(|&(_, n)| is_word_char(n) && n != '_')
+            && previous.is_some_and(is_word_char);
         if is_word_char(c) || joins {
             start.get_or_insert(pos);
         } else if let Some(s) = start.take() {
             out.push(Word { span: s..pos });
         }
+        previous = Some(c);
     }
     if let Some(s) = start {
         out.push(Word { span: s..text.len() });
