@@ -14,6 +14,7 @@ pub fn run(cli: &Cli, args: &IngestArgs, out: &mut dyn Write) -> Result<()> {
     {
         drop_for_rebuild(&dir)?;
     }
+    super::prepare_extractor();
     let location = location(cli);
     let store = store::open(&location, store::Workload::Ingest)?;
     let roots = roots_for(&store, &args.notes.paths)?;
