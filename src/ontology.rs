@@ -146,6 +146,10 @@ pub struct Lexicon {
     pub case_markers: Vec<String>,
     /// Words between a person and their company in prose ("из", "from").
     pub affiliation_markers: Vec<String>,
+    /// The kind of organization after such a word ("компании", "project"), read past to its name.
+    pub affiliation_nouns: Vec<String>,
+    /// Pronouns that stand for the person a paragraph opens with ("он", "she").
+    pub speaker_pronouns: Vec<String>,
     /// Verbs of prose reports ("рассказал", "talked").
     pub talk_verbs: Vec<String>,
     /// Words job titles are made of.
@@ -372,6 +376,8 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         speaker_markers: words("SpeakerMarker"),
         case_markers: words("CaseMarker"),
         affiliation_markers: words("AffiliationMarker"),
+        affiliation_nouns: words("AffiliationNoun"),
+        speaker_pronouns: words("SpeakerPronoun"),
         talk_verbs: words("TalkVerb"),
         role_words: words("RoleWord"),
         name_particles: words("NameParticle"),

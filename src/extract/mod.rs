@@ -219,7 +219,8 @@ impl TalkRules for Extractor {
 
     fn is_prose_speaker(&self, line: &str) -> bool {
         // A prose speaker line names a person: two capitalised words in a row, checked before any parsing.
-        let capitalised = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+        let capitalised =
+            |w: &&str| w.trim_start_matches(['*', '_', '[', '"', '«']).chars().next().is_some_and(char::is_uppercase);
         let words: Vec<&str> = line.split_whitespace().take(24).collect();
         let has_name_shape = words.windows(2).any(|p| capitalised(&p[0]) && capitalised(&p[1]));
         has_name_shape && self.speakers.parse_prose(line).is_some_and(|s| !self.is_known_name(&s.name))

@@ -19,6 +19,9 @@ pub struct SpeakerRules {
     particles: PhraseSet<()>,
     talk_verbs: PhraseSet<()>,
     affiliations: PhraseSet<()>,
+    affiliation_nouns: PhraseSet<()>,
+    /// "он", "she", normalised, matched as written.
+    pronouns: Vec<String>,
     names: Names,
     /// " и ", " and ", " & ": joiners of two names, spaced for matching.
     conjunctions: Vec<String>,
@@ -40,6 +43,8 @@ impl SpeakerRules {
             particles: set(&lexicon.name_particles),
             talk_verbs: set(&lexicon.talk_verbs),
             affiliations: set(&lexicon.affiliation_markers),
+            affiliation_nouns: set(&lexicon.affiliation_nouns),
+            pronouns: lexicon.speaker_pronouns.iter().map(|p| crate::text::normalize(p)).collect(),
             names: Names::new(lexicon),
             conjunctions: spaced(&lexicon.name_conjunctions),
             title_markers: spaced(&lexicon.title_speaker_markers),
@@ -66,6 +71,12 @@ impl SpeakerRules {
     /// The speaker around the talk verb at token `verb` (of `len` tokens).
     fn prose_at(&self, line: &str, toks: &[super::phrases::Token], verb: usize, len: usize) -> Option<SpeakerLine> {
         let before = line[..toks[verb].span.start].trim_end().trim_end_matches(',').trim_end();
+        // "Jane Roe from Acme builds compilers. She talked about …": the pronoun is the opening person.
+        if let Some(cut) = before.rfind(['.', '!', '?']).map(|i| i + 1)
+            && self.pronouns.contains(&crate::text::normalize(before[cut..].trim()))
+        {
+            return self.opening_person(&before[..cut]);
+        }
         if let Some(open) = before.rfind('(').filter(|_| before.ends_with(')')) {
             let org = before[open + 1..before.len() - 1].trim();
             let (name, role) = self.name_and_role(&before[..open])?;
@@ -75,7 +86,9 @@ impl SpeakerRules {
         if let Some(m) = marker
             && let Some((name, role)) = self.name_and_role(&line[..toks[m].span.start])
         {
-            let org = line[toks[m + 1].span.start..toks[verb - 1].span.end].trim().trim_end_matches(',').trim();
+            let first =
+                self.past_affiliation_nouns(toks, m + self.affiliations.match_at(toks, m).map_or(1, |(n, _)| n), verb);
+            let org = line[toks[first].span.start..toks[verb - 1].span.end].trim().trim_end_matches(',').trim();
             let capitalised = org.chars().next().is_some_and(|c| c.is_uppercase() || c == '«' || c == '"');
             return capitalised.then(|| SpeakerLine { name, role, organization: Some(org.to_string()) });
         }
@@ -83,6 +96,24 @@ impl SpeakerRules {
             Some((name, role)) => Some(SpeakerLine { name, role, organization: None }),
             None => self.speaker_after(&line[toks[verb + len - 1].span.end..]),
         }
+    }
+
+    /// The first token from `from` (before `end`) that is not a kind of organization: "из компании
+    /// Picodata", "from the startup Acme" name the organization after those words.
+    fn past_affiliation_nouns(&self, toks: &[super::phrases::Token], from: usize, end: usize) -> usize {
+        let mut first = from;
+        while first + 1 < end && self.affiliation_nouns.match_at(toks, first).is_some_and(|(n, _)| n == 1) {
+            first += 1;
+        }
+        first
+    }
+
+    /// The person a paragraph opens with, from its first sentence ("Jane Roe from Acme builds compilers."):
+    /// the name, and the organization as the capitalised words after the affiliation marker.
+    fn opening_person(&self, text: &str) -> Option<SpeakerLine> {
+        let found = self.speaker_after(&clean_markup(text))?;
+        let organization = found.organization.as_deref().map(capitalised_run).filter(|o| !o.is_empty());
+        Some(SpeakerLine { organization: organization.map(str::to_string), ..found })
     }
 
     /// "выступал Дмитрий Соловьёв из ВКонтакте — про …", "was by Jane Roe, staff engineer at Bolt.":
@@ -104,7 +135,8 @@ impl SpeakerRules {
         let marker = (0..toks.len()).find(|&i| self.affiliations.match_at(&toks, i).is_some());
         let (role, organization) = match marker {
             Some(m) if m + 1 < toks.len() => {
-                let org = rest[toks[m + 1].span.start..].trim().trim_end_matches([',', '.']).to_string();
+                let first = self.past_affiliation_nouns(&toks, m + 1, toks.len());
+                let org = rest[toks[first].span.start..].trim().trim_end_matches([',', '.']).to_string();
                 let role = rest[..toks[m].span.start].trim().trim_end_matches(',').trim();
                 let role = self.without_article(role);
                 (Some(role.to_string()).filter(|r| !r.is_empty()), Some(org))
@@ -468,6 +500,24 @@ fn clean_title(title: &str) -> String {
     t.to_string()
 }
 
+/// The words of a name at the start of the text: up to the first word that starts in lower case
+/// ("TVL участвует в …" → "TVL", "Яндекс Маркет рассказал" → "Яндекс Маркет").
+fn capitalised_run(text: &str) -> &str {
+    let mut end = 0;
+    let mut at = 0;
+    for piece in text.split_inclusive(char::is_whitespace) {
+        let word = piece.trim_end();
+        if word.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase) {
+            break;
+        }
+        if !word.is_empty() {
+            end = at + word.len();
+        }
+        at += piece.len();
+    }
+    text[..end].trim_end_matches([',', '.', ';', ':'])
+}
+
 /// Removes emphasis marks and turns `[text](url)` into `text`.
 fn clean_markup(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
@@ -658,6 +708,29 @@ mod tests {
         assert_eq!(got.len(), 3, "{got:?}");
         assert!(got.iter().all(|(_, org)| org.as_deref() == Some("Acme")), "{got:?}");
         assert_eq!(prose_all("Затем Иван Петров рассказал о Kafka.").len(), 1);
+    }
+
+    #[test]
+    fn prose_reads_past_the_kind_of_organization() {
+        let both = |name: &str, org: &str| Some((name.to_string(), Some(org.to_string())));
+        assert_eq!(prose("Анна Смирнова из компании Ромашка рассказала про Kafka."), both("Анна Смирнова", "Ромашка"));
+        assert_eq!(prose("**Пётр Сидоров** из проекта Нагуаль рассказал про Go."), both("Пётр Сидоров", "Нагуаль"));
+        assert_eq!(prose("Jane Roe from the startup Acme talked about Go."), both("Jane Roe", "Acme"));
+    }
+
+    #[test]
+    fn a_pronoun_subject_is_the_person_the_paragraph_opens_with() {
+        let both = |name: &str, org: &str| Some((name.to_string(), Some(org.to_string())));
+        assert_eq!(
+            prose("Анна Смирнова из проекта Ромашка пишет компилятор. Она рассказала, почему они ушли с Java."),
+            both("Анна Смирнова", "Ромашка")
+        );
+        assert_eq!(
+            prose("**Jane Roe** from Acme Labs maintains a compiler. She talked about Rust."),
+            both("Jane Roe", "Acme Labs")
+        );
+        // A pronoun after a sentence that opens with no person names no one.
+        assert_eq!(prose("The room was full. She talked about Rust."), None);
     }
 
     #[test]

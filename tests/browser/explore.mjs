@@ -51,7 +51,9 @@ try {
 
   // The talk behind the evidence, and its speaker's page.
   await row.locator("td:last-child a").first().click();
-  await page.waitForSelector("main .kind");
+  // The technology page has a `.kind` too: wait for the talk page to replace it (or time out and fail).
+  const kindIs = (kind) => document.querySelector("main .kind")?.textContent.trim().toLowerCase() === kind;
+  await page.waitForFunction(kindIs, "talk").catch(() => {});
   check((await page.textContent("main .kind")).trim().toLowerCase() === "talk", "the evidence's talk opens its talk page");
   const speaker = page.locator("main ul li a").first();
   check(await speaker.count() === 1, "the talk page lists its speakers");
