@@ -247,10 +247,16 @@ fn is_list_continuation(toks: &[&Token], mentions: &[Range<usize>], here: &[usiz
     !has_cue && !here.is_empty() && other_words <= 1
 }
 
-/// Gives the mentions `indices` the stance a cue standing alone after them gave, if any.
+/// Gives the mentions `indices` the stance a cue standing alone after them gave, if any. A use or an
+/// adoption said after a move ("moved from X to Y, and it runs well") is about where the move went: what
+/// was left stays left.
 fn give(indices: &[usize], stance: Option<Stance>, out: &mut SentenceStances) {
-    if let Some(stance) = stance {
-        indices.iter().for_each(|&i| out.assigned[i] = Some(stance));
+    let Some(stance) = stance else { return };
+    let keeps_left = matches!(stance, Stance::Adopted | Stance::Uses);
+    for &i in indices {
+        if !(keeps_left && out.assigned[i] == Some(Stance::MigratedFrom)) {
+            out.assigned[i] = Some(stance);
+        }
     }
 }
 
@@ -331,6 +337,16 @@ mod tests {
     }
 
     use Stance::*;
+
+    #[test]
+    fn an_adoption_said_after_a_move_leaves_what_was_left() {
+        assert_eq!(
+            stances("перешли с Graphite на Prometheus, и быстро его внедрили", &["Graphite", "Prometheus"]),
+            vec![Some(MigratedFrom), Some(Adopted)]
+        );
+        // A rejection after a look still has the last word.
+        assert_eq!(stances("смотрели на Pulsar, но отказались", &["Pulsar"]), vec![Some(Rejected)]);
+    }
 
     #[test]
     fn cue_governs_a_list() {
