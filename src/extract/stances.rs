@@ -145,6 +145,10 @@ impl CueRules {
         let mut governed = 0;
         let mut arrow = false;
         let mut arrow_from: Vec<usize> = Vec::new();
+        // Mentions a move governs before any "to" or "from" ("переписать компилятор Nix с C++ на Rust",
+        // "migrated Kafka from ZooKeeper to KRaft"): when a "from" follows, they are what moved, not where.
+        let mut moved_objects: Vec<usize> = Vec::new();
+        let mut targeted = false;
         for (_, item) in items {
             match *item {
                 Item::Cue(kind, is_source) => {
@@ -166,8 +170,16 @@ impl CueRules {
                     active = Some((kind, is_source));
                     source = is_source;
                     governed = 0;
+                    moved_objects.clear();
+                    targeted = false;
                 }
-                Item::Marker(kind) => source = kind == CueKind::Source,
+                Item::Marker(kind) => {
+                    source = kind == CueKind::Source;
+                    targeted |= kind == CueKind::Target;
+                    if source && active.is_some_and(|(k, _)| k == CueKind::Migration) {
+                        moved_objects.drain(..).for_each(|i| out.assigned[i] = None);
+                    }
+                }
                 // "X -> Y" leaves X only when a technology follows ("venice ---> key value store" defines).
                 Item::Arrow => {
                     arrow_from.append(&mut before);
@@ -188,6 +200,9 @@ impl CueRules {
                         out.assigned[i] = stance_of(kind, source);
                         assigned |= out.assigned[i].is_some();
                         governed += 1;
+                        if kind == CueKind::Migration && !source && !targeted {
+                            moved_objects.push(i);
+                        }
                     }
                     None => before.push(i),
                 },
@@ -337,6 +352,23 @@ mod tests {
     }
 
     use Stance::*;
+
+    #[test]
+    fn what_a_move_moves_is_neither_its_source_nor_its_target() {
+        assert_eq!(
+            stances("переписали компилятор Nix с C++ на Rust", &["Nix", "C++", "Rust"]),
+            vec![None, Some(MigratedFrom), Some(Adopted)]
+        );
+        assert_eq!(
+            stances("migrated Kafka from ZooKeeper to KRaft", &["Kafka", "ZooKeeper", "KRaft"]),
+            vec![None, Some(MigratedFrom), Some(Adopted)]
+        );
+        // A target named first is the target.
+        assert_eq!(
+            stances("перешли на Kafka с RabbitMQ", &["Kafka", "RabbitMQ"]),
+            vec![Some(Adopted), Some(MigratedFrom)]
+        );
+    }
 
     #[test]
     fn an_adoption_said_after_a_move_leaves_what_was_left() {
