@@ -190,6 +190,18 @@ pub fn read(path: &Path, limits: Limits) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads and decodes one listed notes file; what goes wrong (unreadable, refused, binary, lossy) is pushed
+/// to `warnings` naming the file, and a file that cannot be read as notes gives `None`.
+pub fn read_notes(file: &NotesPath, limits: Limits, warnings: &mut Vec<String>) -> Option<LoadedFile> {
+    match read(&file.path, limits) {
+        Ok(bytes) => load(file, bytes, warnings),
+        Err(e) => {
+            warnings.push(format!("{}: {e}", file.path.display()));
+            None
+        }
+    }
+}
+
 fn is_notes_file(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
@@ -258,7 +270,12 @@ mod tests {
         assert!(over.contains("10 bytes, over the 9-byte cap"), "{over}");
         let fifo = dir.path().join("pipe.md");
         assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-        let refused = read(&fifo, Limits::default()).unwrap_err().to_string();
+        // Opened with no writer, a named pipe would block a plain read forever: the answer must come at once.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let pipe = fifo.clone();
+        std::thread::spawn(move || tx.send(read(&pipe, Limits::default()).map_err(|e| e.to_string())));
+        let answered = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("reading a named pipe blocked");
+        let refused = answered.unwrap_err();
         assert!(refused.contains("a named pipe, not a regular file"), "{refused}");
         let listing = list(&[dir.path().to_path_buf()], Limits { max_file_size: 9 });
         assert!(listing.files.is_empty(), "{:?}", listing.files);

@@ -18,14 +18,7 @@ pub fn run(cli: &Cli, args: &CandidatesArgs, out: &mut dyn Write) -> Result<()> 
     // normalised term → (forms seen with counts, places)
     let mut seen: BTreeMap<String, (BTreeMap<String, usize>, Vec<String>)> = BTreeMap::new();
     for file in &listing.files {
-        let bytes = match corpus::read(&file.path, cli.limits()) {
-            Ok(b) => b,
-            Err(e) => {
-                warnings.push(format!("{}: {e}", file.path.display()));
-                continue;
-            }
-        };
-        let Some(loaded) = corpus::load(file, bytes, &mut warnings) else { continue };
+        let Some(loaded) = corpus::read_notes(file, cli.limits(), &mut warnings) else { continue };
         for talk in crate::pipeline::extraction(loaded, extractor).talks {
             for c in talk.candidates {
                 let entry = seen.entry(crate::text::normalize(&c.term)).or_default();

@@ -24,14 +24,7 @@ pub fn run(cli: &Cli, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
         if !wanted.contains(&name.as_str()) {
             continue;
         }
-        let bytes = match corpus::read(&file.path, cli.limits()) {
-            Ok(b) => b,
-            Err(e) => {
-                warnings.push(format!("{}: {e}", file.path.display()));
-                continue;
-            }
-        };
-        if let Some(loaded) = corpus::load(file, bytes, &mut warnings) {
+        if let Some(loaded) = corpus::read_notes(file, cli.limits(), &mut warnings) {
             let file_quads = crate::pipeline::file_quads(&loaded, extractor()?).0;
             quads.extend(file_quads.iter().cloned());
             per_file.push((name.clone(), file_quads));

@@ -146,8 +146,8 @@ impl Extractor {
             if present[i] {
                 continue;
             }
-            // The title as first listed under this key.
-            let title = key.as_deref().and_then(|k| listed_at[&Some(k)].iter().find_map(|&j| listed[j].1.clone()));
+            // The title as first listed under this key (a key is made from a title, so that one has it).
+            let title = key.as_deref().and_then(|k| listed[listed_at[&Some(k)][0]].1.clone());
             mark(&mut present, title.as_deref());
             count += 1;
             each(TalkFacts { title, line: 1, speakers: speakers.clone(), ..TalkFacts::default() });

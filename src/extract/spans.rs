@@ -4,48 +4,60 @@
 
 use std::ops::Range;
 
-/// Ranges ordered by start, with the furthest end reached so far at each position.
+/// Ranges, kept in the given order and indexed by start, with the furthest end reached so far.
 #[derive(Debug, Clone, Default)]
 pub struct SpanSet {
-    /// The ranges, by start (ties in given order), each with its index in the given order.
-    ordered: Vec<(Range<usize>, usize)>,
-    /// `reach[k]`: the furthest end of `ordered[..=k]`.
+    /// The ranges in the given order.
+    spans: Vec<Range<usize>>,
+    /// Indices into `spans`, by start (ties in given order).
+    order: Vec<usize>,
+    /// `reach[k]`: the furthest end of the ranges `order[..=k]`.
     reach: Vec<usize>,
 }
 
 impl SpanSet {
     /// The set of the given ranges.
     pub fn new(spans: impl IntoIterator<Item = Range<usize>>) -> SpanSet {
-        let mut ordered: Vec<(Range<usize>, usize)> = spans.into_iter().enumerate().map(|(i, s)| (s, i)).collect();
-        ordered.sort_by_key(|(s, _)| s.start);
-        let reach = ordered
+        let spans: Vec<Range<usize>> = spans.into_iter().collect();
+        let mut order: Vec<usize> = (0..spans.len()).collect();
+        order.sort_by_key(|&i| spans[i].start);
+        let reach = order
             .iter()
-            .scan(0, |far, (s, _)| {
-                *far = s.end.max(*far);
+            .scan(0, |far, &i| {
+                *far = spans[i].end.max(*far);
                 Some(*far)
             })
             .collect();
-        SpanSet { ordered, reach }
+        SpanSet { spans, order, reach }
+    }
+
+    /// The range given `i`-th.
+    pub fn get(&self, i: usize) -> &Range<usize> {
+        &self.spans[i]
+    }
+
+    /// The first position in start order whose range starts at or after `at` (or, `inclusive`, after it).
+    fn starting_from(&self, at: usize, inclusive: bool) -> usize {
+        self.order.partition_point(|&i| if inclusive { self.spans[i].start <= at } else { self.spans[i].start < at })
     }
 
     /// True when some range shares a byte with `span`.
     pub fn overlaps(&self, span: &Range<usize>) -> bool {
-        let k = self.ordered.partition_point(|(s, _)| s.start < span.end);
+        let k = self.starting_from(span.end, false);
         k > 0 && self.reach[k - 1] > span.start
     }
 
     /// True when some range holds all of `span`.
     pub fn covers(&self, span: &Range<usize>) -> bool {
-        let k = self.ordered.partition_point(|(s, _)| s.start <= span.start);
+        let k = self.starting_from(span.start, true);
         k > 0 && self.reach[k - 1] >= span.end
     }
 
     /// The indices (in the given order) of the ranges inside `outer`, by start.
     pub fn within<'s>(&'s self, outer: &Range<usize>) -> impl Iterator<Item = usize> + 's {
-        let from = self.ordered.partition_point(|(s, _)| s.start < outer.start);
-        let to = self.ordered.partition_point(|(s, _)| s.start < outer.end);
+        let (from, to) = (self.starting_from(outer.start, false), self.starting_from(outer.end, false));
         let end = outer.end;
-        self.ordered[from..to].iter().filter(move |(s, _)| s.end <= end).map(|(_, i)| *i)
+        self.order[from..to].iter().copied().filter(move |&i| self.spans[i].end <= end)
     }
 }
 

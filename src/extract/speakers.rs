@@ -86,8 +86,7 @@ impl SpeakerRules {
         if let Some(m) = marker
             && let Some((name, role)) = self.name_and_role(&line[..toks[m].span.start])
         {
-            let first =
-                self.past_affiliation_nouns(toks, m + self.affiliations.match_at(toks, m).map_or(1, |(n, _)| n), verb);
+            let first = self.organization_start(toks, m, verb);
             let org = line[toks[first].span.start..toks[verb - 1].span.end].trim().trim_end_matches(',').trim();
             let capitalised = org.chars().next().is_some_and(|c| c.is_uppercase() || c == '«' || c == '"');
             return capitalised.then(|| SpeakerLine { name, role, organization: Some(org.to_string()) });
@@ -98,14 +97,15 @@ impl SpeakerRules {
         }
     }
 
-    /// The first token from `from` (before `end`) that is not a kind of organization: "из компании
-    /// Picodata", "from the startup Acme" name the organization after those words.
-    fn past_affiliation_nouns(&self, toks: &[super::phrases::Token], from: usize, end: usize) -> usize {
-        let mut first = from;
+    /// Where the organization after the affiliation marker at token `marker` starts (before `end`): past
+    /// the marker and any kind of organization ("из компании Picodata", "from the startup Acme"), never
+    /// past the last token before `end` (which must be after the marker).
+    fn organization_start(&self, toks: &[super::phrases::Token], marker: usize, end: usize) -> usize {
+        let mut first = marker + self.affiliations.match_at(toks, marker).map_or(1, |(n, _)| n);
         while first + 1 < end && self.affiliation_nouns.match_at(toks, first).is_some_and(|(n, _)| n == 1) {
             first += 1;
         }
-        first
+        first.min(end - 1)
     }
 
     /// The person a paragraph opens with, from its first sentence ("Jane Roe from Acme builds compilers."):
@@ -135,7 +135,7 @@ impl SpeakerRules {
         let marker = (0..toks.len()).find(|&i| self.affiliations.match_at(&toks, i).is_some());
         let (role, organization) = match marker {
             Some(m) if m + 1 < toks.len() => {
-                let first = self.past_affiliation_nouns(&toks, m + 1, toks.len());
+                let first = self.organization_start(&toks, m, toks.len());
                 let org = rest[toks[first].span.start..].trim().trim_end_matches([',', '.']).to_string();
                 let role = rest[..toks[m].span.start].trim().trim_end_matches(',').trim();
                 let role = self.without_article(role);

@@ -102,8 +102,8 @@ impl CueRules {
             let to = toks.partition_point(|t| t.span.start < segment.end);
             let seg_toks: Vec<&Token> = toks[from..to].iter().filter(|t| t.span.end <= segment.end).collect();
             let here: Vec<usize> = all_mentions.within(&segment).collect();
-            let items = self.items(sentence, segment.clone(), &seg_toks, (&all_mentions, mentions), &here);
-            let list_like = is_list_continuation(&seg_toks, mentions, &here, &items);
+            let items = self.items(sentence, segment.clone(), &seg_toks, &all_mentions, &here);
+            let list_like = is_list_continuation(&seg_toks, &all_mentions, &here, &items);
             let start = if !hard && list_like { carry } else { None };
             let (next_carry, assigned_here) = self.walk_segment(&items, start, any_assigned, &mut out);
             carry = next_carry;
@@ -227,11 +227,11 @@ impl CueRules {
         sentence: &str,
         segment: Range<usize>,
         toks: &[&Token],
-        mentions: (&SpanSet, &[Range<usize>]),
+        mentions: &SpanSet,
         here: &[usize],
     ) -> Vec<(usize, Item)> {
         let text = &sentence[segment.clone()];
-        let outside: Vec<Token> = toks.iter().filter(|t| !mentions.0.covers(&t.span)).map(|t| (*t).clone()).collect();
+        let outside: Vec<Token> = toks.iter().filter(|t| !mentions.covers(&t.span)).map(|t| (*t).clone()).collect();
         let mut items: Vec<(usize, Item)> = Vec::new();
         for (range, kind) in self.cues.find_all(&outside) {
             let phrase_tokens = &outside[range.clone()];
@@ -247,7 +247,7 @@ impl CueRules {
                 items.push((segment.start + at, Item::Arrow));
             }
         }
-        items.extend(here.iter().map(|&i| (mentions.1[i].start, Item::Mention(i))));
+        items.extend(here.iter().map(|&i| (mentions.get(i).start, Item::Mention(i))));
         items.sort_by_key(|(pos, _)| *pos);
         items.dedup();
         items
@@ -255,9 +255,9 @@ impl CueRules {
 }
 
 /// A segment that only lists technologies continues the previous segment's cue.
-fn is_list_continuation(toks: &[&Token], mentions: &[Range<usize>], here: &[usize], items: &[(usize, Item)]) -> bool {
+fn is_list_continuation(toks: &[&Token], mentions: &SpanSet, here: &[usize], items: &[(usize, Item)]) -> bool {
     let has_cue = items.iter().any(|(_, i)| matches!(i, Item::Cue(..)));
-    let inside = SpanSet::new(here.iter().map(|&i| mentions[i].clone()));
+    let inside = SpanSet::new(here.iter().map(|&i| mentions.get(i).clone()));
     let other_words = toks.iter().filter(|t| !inside.covers(&t.span)).count();
     !has_cue && !here.is_empty() && other_words <= 1
 }

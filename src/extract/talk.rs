@@ -7,6 +7,7 @@
 
 use super::facts::{Candidate, Diagnostic, Evidence, Mention, OrgRef, Speaker, StanceFact, TalkFacts};
 use super::organizations::{short_forms, vocabulary_org};
+use super::spans::SpanSet;
 use super::{Extractor, Hit, Kind};
 use crate::document::{LineKind, NoteDocument, Talk};
 use crate::ontology::{CueKind, Stance};
@@ -642,18 +643,13 @@ fn line_stances(
     found: &mut Vec<StanceFact>,
 ) {
     let mut last_named: Vec<String> = Vec::new();
-    // Technologies, tokens and companies each come in order along the line, so a sentence's share of each
-    // is found by binary search: the cost is linear in the line however many sentences and names it holds.
-    let mut techs_by_start: Vec<&(Range<usize>, String)> = techs.iter().collect();
-    techs_by_start.sort_by_key(|(s, _)| s.start);
-    let mut named: Vec<&(Range<usize>, OrgRef)> = ctx.named.iter().collect();
-    named.sort_by_key(|(s, _)| s.start);
+    // A sentence's share of the line's technologies, tokens and companies is found by binary search: the
+    // cost is linear in the line however many sentences and names it holds.
+    let tech_spans = SpanSet::new(techs.iter().map(|(s, _)| s.clone()));
+    let named_spans = SpanSet::new(ctx.named.iter().map(|(s, _)| s.clone()));
     for sentence in sentences(text) {
         let within = |r: &Range<usize>| sentence.start <= r.start && r.end <= sentence.end;
-        let from = techs_by_start.partition_point(|(s, _)| s.start < sentence.start);
-        let to = techs_by_start.partition_point(|(s, _)| s.start < sentence.end);
-        let inside: Vec<&(Range<usize>, String)> =
-            techs_by_start[from..to].iter().copied().filter(|(s, _)| within(s)).collect();
+        let inside: Vec<&(Range<usize>, String)> = tech_spans.within(&sentence).map(|i| &techs[i]).collect();
         let local: Vec<Range<usize>> =
             inside.iter().map(|(s, _)| s.start - sentence.start..s.end - sentence.start).collect();
         let evidence: std::sync::Arc<str> = text[sentence.clone()].into();
@@ -689,11 +685,9 @@ fn line_stances(
             let before = toks.partition_point(|t| t.span.end <= o.start).checked_sub(1);
             before.is_some_and(|i| toks[i].span.start >= sentence.start && ex.speakers.is_affiliation(toks, i))
         };
-        let from = named.partition_point(|(o, _)| o.start < sentence.start);
-        let to = named.partition_point(|(o, _)| o.start < sentence.end);
-        let in_sentence = &named[from..to];
+        let in_sentence: Vec<&(Range<usize>, OrgRef)> = named_spans.within(&sentence).map(|i| &ctx.named[i]).collect();
         let mut others: Vec<&OrgRef> =
-            in_sentence.iter().filter(|(o, r)| within(o) && r != org && placed_at(o)).map(|(_, r)| r).collect();
+            in_sentence.iter().filter(|(o, r)| r != org && placed_at(o)).map(|(_, r)| r).collect();
         others.dedup();
         let teller = if others.len() == 1 { others[0] } else { org };
         let push = |iri: &String, stance: Stance, explicit: bool, found: &mut Vec<StanceFact>| {
@@ -701,11 +695,8 @@ fn line_stances(
         };
         // The companies the sentence names before any technology, its subjects, take a cued stance too.
         let first_tech = inside.first().map_or(sentence.end, |(t, _)| t.start);
-        let subjects: Vec<&OrgRef> = in_sentence
-            .iter()
-            .filter(|(o, r)| within(o) && o.end <= first_tech && r != teller)
-            .map(|(_, r)| r)
-            .collect();
+        let subjects: Vec<&OrgRef> =
+            in_sentence.iter().filter(|(o, r)| o.end <= first_tech && r != teller).map(|(_, r)| r).collect();
         let teller_name = crate::text::normalize(&teller.name);
         for (((span, iri), assigned), example) in inside.iter().zip(&result.assigned).zip(&result.example) {
             // A maker's product of its own name ("Sphinx 3.0" by Sphinx) is its work, not its stance.

@@ -263,7 +263,7 @@ fn load_files(
                         let index = number * CHUNK_FILES + i;
                         let mut send_part = |quads| drop(tx.send(Message::Part { file: index, quads }));
                         let shelf = shelving.as_ref().map(|(shelf, ontology)| (*shelf, ontology.as_str()));
-                        let outcome = process(index, (file, limits), stamp.clone(), extractor, shelf, &mut send_part);
+                        let outcome = process(index, file, limits, stamp.clone(), extractor, shelf, &mut send_part);
                         (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, todo.len());
                         outcome
                     })
@@ -392,7 +392,8 @@ struct FileOutcome {
 /// and shelves its canned answers when given a shelf (with the ontology's version).
 fn process(
     index: usize,
-    (file, limits): (&NotesPath, Limits),
+    file: &NotesPath,
+    limits: Limits,
     stamp: Option<String>,
     extractor: &Extractor,
     shelf: Option<(&Shelf, &str)>,
@@ -405,17 +406,11 @@ fn process(
         parted = true;
         part(quads)
     };
-    let out = match corpus::read(&file.path, limits) {
-        Ok(bytes) => corpus::load(file, bytes, &mut warnings).map(|loaded| {
-            let sha = loaded.sha256.clone();
-            let (quads, diagnostics) = pipeline::file_quads_in_parts(loaded, extractor, &mut counted_part);
-            (quads, diagnostics, sha)
-        }),
-        Err(e) => {
-            warnings.push(format!("{}: {e}", file.path.display()));
-            None
-        }
-    };
+    let out = corpus::read_notes(file, limits, &mut warnings).map(|loaded| {
+        let sha = loaded.sha256.clone();
+        let (quads, diagnostics) = pipeline::file_quads_in_parts(loaded, extractor, &mut counted_part);
+        (quads, diagnostics, sha)
+    });
     let (quads, diagnostics) = match out {
         Some((q, d, sha)) => {
             if let Some((shelf, ontology)) = shelf {
