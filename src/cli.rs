@@ -216,6 +216,10 @@ pub struct EvalArgs {
     /// Also score each document on its own: one row of F1 figures per notes file, then the total.
     #[arg(long)]
     pub per_file: bool,
+    /// Also list, per document, the stances missed (`-`, gold the graph lacks) and spurious (`+`, in
+    /// the graph, not in the gold).
+    #[arg(long)]
+    pub misses: bool,
 }
 
 /// `serve` arguments.

@@ -310,51 +310,122 @@ fn score_talk(graph: &Graph, t: &Term, gt: &GoldTalk, sc: &mut Scores) {
     sc.add("organizations", org_tp, orgs.len(), gt.organizations.len());
 }
 
-fn score_relations(graph: &Graph, golds: &[Gold], sc: &mut Scores) {
-    let mut gold_orgs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut gold_techs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut gold_rel: BTreeSet<(String, String, String)> = BTreeSet::new();
-    for gt in golds.iter().flat_map(|g| &g.talks) {
-        for o in &gt.organizations {
-            gold_orgs.entry(o.name.clone()).or_default().extend(forms(o));
-        }
-        for x in &gt.technologies {
-            gold_techs.entry(x.name.clone()).or_default().extend(forms(x));
-        }
-        for r in &gt.relations {
-            gold_rel.insert((r.organization.clone(), r.relation.clone(), r.technology.clone()));
-        }
+/// The gold stances and the graph's, with the names each side's labels match.
+struct Relations {
+    gold: BTreeSet<(String, String, String)>,
+    /// Each stance of the graph: (its organization's and technology's display names, the stance, the
+    /// gold organizations and technologies its labels match).
+    out: Vec<OutRelation>,
+}
+
+struct OutRelation {
+    shown: (String, &'static str, String),
+    orgs: Vec<String>,
+    techs: Vec<String>,
+    org_labels: BTreeSet<String>,
+    tech_labels: BTreeSet<String>,
+}
+
+impl OutRelation {
+    /// The gold stances this one matches, with or without its kind.
+    fn hits<'g>(
+        &self,
+        gold: &'g BTreeSet<(String, String, String)>,
+        labelled: bool,
+    ) -> Vec<&'g (String, String, String)> {
+        gold.iter()
+            .filter(|g| self.orgs.contains(&g.0) && self.techs.contains(&g.2) && (!labelled || g.1 == self.shown.1))
+            .collect()
     }
-    let mut out_rel: Vec<(BTreeSet<String>, &str, BTreeSet<String>)> = Vec::new();
-    for s in &graph.order {
-        for (p, objs) in &graph.out[s] {
-            if let Some((_, stance)) = STANCES.iter().find(|(k, _)| *k == p.replace('_', "")) {
-                out_rel.extend(objs.iter().map(|o| (graph.labels(s), *stance, graph.labels(o))));
+}
+
+impl Relations {
+    fn new(graph: &Graph, golds: &[Gold]) -> Relations {
+        let mut gold_orgs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut gold_techs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut gold = BTreeSet::new();
+        for gt in golds.iter().flat_map(|g| &g.talks) {
+            for o in &gt.organizations {
+                gold_orgs.entry(o.name.clone()).or_default().extend(forms(o));
+            }
+            for x in &gt.technologies {
+                gold_techs.entry(x.name.clone()).or_default().extend(forms(x));
+            }
+            for r in &gt.relations {
+                gold.insert((r.organization.clone(), r.relation.clone(), r.technology.clone()));
             }
         }
-    }
-    let find = |labels: &BTreeSet<String>, table: &BTreeMap<String, BTreeSet<String>>| -> Vec<String> {
-        table.iter().filter(|(_, fs)| !labels.is_disjoint(fs)).map(|(n, _)| n.clone()).collect()
-    };
-    let rel_tp = |labelled: bool| {
-        let mut hit = BTreeSet::new();
-        for (so, st, ot) in &out_rel {
-            for go in find(so, &gold_orgs) {
-                for gtn in find(ot, &gold_techs) {
-                    for g in &gold_rel {
-                        if g.0 == go && g.2 == gtn && (!labelled || g.1 == *st) {
-                            hit.insert(g.clone());
-                        }
+        let find = |labels: &BTreeSet<String>, table: &BTreeMap<String, BTreeSet<String>>| -> Vec<String> {
+            table.iter().filter(|(_, fs)| !labels.is_disjoint(fs)).map(|(n, _)| n.clone()).collect()
+        };
+        let shown = |t: &Term| graph.literals(t, &LABEL).into_iter().next().unwrap_or_else(|| t.to_string());
+        let mut out = Vec::new();
+        for s in &graph.order {
+            for (p, objs) in &graph.out[s] {
+                if let Some((_, stance)) = STANCES.iter().find(|(k, _)| *k == p.replace('_', "")) {
+                    for o in objs {
+                        let (org_labels, tech_labels) = (graph.labels(s), graph.labels(o));
+                        out.push(OutRelation {
+                            shown: (shown(s), *stance, shown(o)),
+                            orgs: find(&org_labels, &gold_orgs),
+                            techs: find(&tech_labels, &gold_techs),
+                            org_labels,
+                            tech_labels,
+                        });
                     }
                 }
             }
         }
-        hit.len()
-    };
-    let pairs_out: BTreeSet<(&BTreeSet<String>, &BTreeSet<String>)> = out_rel.iter().map(|(a, _, c)| (a, c)).collect();
-    let gold_pairs: BTreeSet<(&String, &String)> = gold_rel.iter().map(|(a, _, c)| (a, c)).collect();
-    sc.add("relations (org, stance, tech)", rel_tp(true), out_rel.len(), gold_rel.len());
-    sc.add("relations (org, tech)", rel_tp(false), pairs_out.len(), gold_pairs.len());
+        Relations { gold, out }
+    }
+
+    fn hit(&self, labelled: bool) -> BTreeSet<&(String, String, String)> {
+        self.out.iter().flat_map(|o| o.hits(&self.gold, labelled)).collect()
+    }
+}
+
+fn score_relations(graph: &Graph, golds: &[Gold], sc: &mut Scores) {
+    let rel = Relations::new(graph, golds);
+    let pairs_out: BTreeSet<(&BTreeSet<String>, &BTreeSet<String>)> =
+        rel.out.iter().map(|o| (&o.org_labels, &o.tech_labels)).collect();
+    let gold_pairs: BTreeSet<(&String, &String)> = rel.gold.iter().map(|(a, _, c)| (a, c)).collect();
+    sc.add("relations (org, stance, tech)", rel.hit(true).len(), rel.out.len(), rel.gold.len());
+    sc.add("relations (org, tech)", rel.hit(false).len(), pairs_out.len(), gold_pairs.len());
+}
+
+/// The stances that did not match: gold ones no graph stance matches, and graph ones that match no
+/// gold stance (each as organization, stance, technology).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Misses {
+    /// Gold stances the graph lacks.
+    pub missed: Vec<(String, String, String)>,
+    /// Graph stances the gold lacks, by the graph's names.
+    pub spurious: Vec<(String, String, String)>,
+}
+
+/// The stance misses of a graph against gold files, by the reference scorer's matching.
+pub fn relation_misses(quads: &[Quad], golds: &[Gold]) -> Misses {
+    let rel = Relations::new(&Graph::new(quads), golds);
+    let hit = rel.hit(true);
+    let missed = rel.gold.iter().filter(|g| !hit.contains(g)).cloned().collect();
+    let spurious: BTreeSet<(String, String, String)> = rel
+        .out
+        .iter()
+        .filter(|o| o.hits(&rel.gold, true).is_empty())
+        .map(|o| (o.shown.0.clone(), o.shown.1.to_string(), o.shown.2.clone()))
+        .collect();
+    Misses { missed, spurious: spurious.into_iter().collect() }
+}
+
+/// The misses as text: one line per stance, `-` for missed and `+` for spurious.
+pub fn format_misses(document: &str, misses: &Misses) -> String {
+    let mut s = String::new();
+    for (sign, list) in [("-", &misses.missed), ("+", &misses.spurious)] {
+        for (org, stance, tech) in list {
+            s.push_str(&format!("{document}: {sign} {org} {stance} {tech}\n"));
+        }
+    }
+    s
 }
 
 /// The table as text, in the reference scorer's layout.
@@ -419,5 +490,41 @@ mod tests {
     #[test]
     fn greedy_matching_is_one_to_one() {
         assert_eq!(match_sets(&[1, 1], &[1, 1, 1], |a, b| a == b), 2);
+    }
+
+    #[test]
+    fn misses_name_what_is_missing_and_what_is_extra() {
+        use oxigraph::model::{GraphName, Literal, NamedNode};
+        let iri = |s: &str| NamedNode::new(format!("http://example.org/{s}")).unwrap();
+        let name = |s: &str, n: &str| Quad::new(iri(s), iri("name"), Literal::from(n), GraphName::DefaultGraph);
+        let quads = vec![
+            name("acme", "Acme"),
+            name("pg", "PostgreSQL"),
+            name("k8s", "Kubernetes"),
+            Quad::new(iri("acme"), iri("adopted"), iri("pg"), GraphName::DefaultGraph),
+            Quad::new(iri("acme"), iri("rejected"), iri("k8s"), GraphName::DefaultGraph),
+        ];
+        let entity =
+            |n: &str, m: &[&str]| GoldEntity { name: n.into(), mentions: m.iter().map(|s| s.to_string()).collect() };
+        let rel = |o: &str, r: &str, t: &str| GoldRelation {
+            organization: o.into(),
+            relation: r.into(),
+            technology: t.into(),
+        };
+        let gold = Gold {
+            document: "a.md".into(),
+            talks: vec![GoldTalk {
+                title: None,
+                speakers: vec![],
+                organizations: vec![entity("ACME", &["Acme"])],
+                technologies: vec![entity("PostgreSQL", &["Postgres"]), entity("Kubernetes", &[])],
+                relations: vec![rel("ACME", "adopted", "PostgreSQL"), rel("ACME", "uses", "Kubernetes")],
+            }],
+        };
+        let misses = relation_misses(&quads, std::slice::from_ref(&gold));
+        let triple = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(misses.missed, vec![triple("ACME", "uses", "Kubernetes")]);
+        assert_eq!(misses.spurious, vec![triple("Acme", "rejected", "Kubernetes")]);
+        assert_eq!(format_misses("a.md", &misses), "a.md: - ACME uses Kubernetes\na.md: + Acme rejected Kubernetes\n");
     }
 }

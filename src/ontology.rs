@@ -116,6 +116,8 @@ pub enum CueKind {
     Target,
     /// "X -> Y": X left, Y adopted.
     Transition,
+    /// "X <-> Y": a two-way link, no move (masks the arrows inside it).
+    Link,
     /// Ends a cue's reach inside a sentence ("но", "but").
     Break,
     /// A word that refers back to the technologies just named ("dropped it", "отказались от него"): a
@@ -348,6 +350,7 @@ fn cues(subjects: &BTreeMap<String, Properties>) -> Vec<Cue> {
         ("SourceMarker", CueKind::Source),
         ("TargetMarker", CueKind::Target),
         ("TransitionSymbol", CueKind::Transition),
+        ("LinkSymbol", CueKind::Link),
         ("ClauseBreak", CueKind::Break),
         ("ExampleCue", CueKind::Example),
         ("Anaphor", CueKind::Anaphor),

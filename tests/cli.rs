@@ -266,6 +266,20 @@ fn eval_scores_the_sample_against_its_gold() {
 }
 
 #[test]
+fn eval_lists_the_stances_it_missed_and_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_ok(&dir.path().join("s"), &["eval", "--misses", "--gold", "tests/gold"]);
+    let row = out.lines().find(|l| l.starts_with("relations (org, stance, tech)")).unwrap_or_default();
+    let counts: Vec<usize> = row.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    let (tp, gold) = (counts[0], counts[2]);
+    let listed =
+        |sign: &str| out.lines().filter(|l| l.starts_with("000_221fd2861c5af3bb.txt: ") && l.contains(sign)).count();
+    assert_eq!(listed(": - "), gold - tp, "{out}");
+    assert!(listed(": + ") > 0, "{out}");
+    assert!(out.lines().skip_while(|l| !l.contains(": ")).all(|l| l.contains(": - ") || l.contains(": + ")), "{out}");
+}
+
+#[test]
 fn eval_names_a_missing_notes_file() {
     let dir = tempfile::tempdir().unwrap();
     let out =

@@ -67,6 +67,14 @@ pub fn run(cli: &Cli, args: &EvalArgs, out: &mut dyn Write) -> Result<()> {
     } else {
         write!(out, "{}", eval::format_table(&table))?;
     }
+    if args.misses {
+        for gold in &golds {
+            if let Some((_, q)) = per_file.iter().find(|(n, _)| *n == gold.document) {
+                let misses = eval::relation_misses(q, std::slice::from_ref(gold));
+                write!(out, "{}", eval::format_misses(&gold.document, &misses))?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -23,6 +23,7 @@ pub struct CueRules {
     /// Words that refer back ("it", "него"), matched as written like the breaks.
     anaphors: rustc_hash::FxHashSet<String>,
     transitions: Vec<String>,
+    links: Vec<String>,
     source_phrases: PhraseSet<()>,
 }
 
@@ -66,6 +67,7 @@ impl CueRules {
                 .map(|c| crate::text::normalize(&c.phrase))
                 .collect(),
             transitions: cues.iter().filter(|c| c.kind == CueKind::Transition).map(|c| c.phrase.clone()).collect(),
+            links: cues.iter().filter(|c| c.kind == CueKind::Link).map(|c| c.phrase.clone()).collect(),
             source_phrases: PhraseSet::new(
                 cues.iter().filter(|c| c.kind == CueKind::Source).map(|c| (c.phrase.clone(), ())),
             ),
@@ -242,9 +244,14 @@ impl CueRules {
         for (range, kind) in self.markers.find_all(&outside) {
             items.push((outside[range.start].span.start, Item::Marker(kind)));
         }
+        let links = SpanSet::new(
+            self.links.iter().flat_map(|symbol| text.match_indices(symbol.as_str()).map(|(at, s)| at..at + s.len())),
+        );
         for symbol in &self.transitions {
-            for (at, _) in text.match_indices(symbol.as_str()) {
-                items.push((segment.start + at, Item::Arrow));
+            for (at, s) in text.match_indices(symbol.as_str()) {
+                if !links.covers(&(at..at + s.len())) {
+                    items.push((segment.start + at, Item::Arrow));
+                }
             }
         }
         items.extend(here.iter().map(|&i| (mentions.get(i).start, Item::Mention(i))));
@@ -254,12 +261,15 @@ impl CueRules {
     }
 }
 
-/// A segment that only lists technologies continues the previous segment's cue.
+/// A segment that only lists technologies, or opens with one, continues the previous segment's cue: "engines
+/// like Flink, Spark, Airflow into Streamline" still names Airflow as an example, "жили в ELK, Elasticsearch
+/// на 80 нодах перестал вытягивать" still left Elasticsearch.
 fn is_list_continuation(toks: &[&Token], mentions: &SpanSet, here: &[usize], items: &[(usize, Item)]) -> bool {
     let has_cue = items.iter().any(|(_, i)| matches!(i, Item::Cue(..)));
     let inside = SpanSet::new(here.iter().map(|&i| mentions.get(i).clone()));
     let other_words = toks.iter().filter(|t| !inside.covers(&t.span)).count();
-    !has_cue && !here.is_empty() && other_words <= 1
+    let opens_with_mention = toks.first().is_some_and(|t| inside.covers(&t.span));
+    !has_cue && !here.is_empty() && (other_words <= 1 || opens_with_mention)
 }
 
 /// Gives the mentions `indices` the stance a cue standing alone after them gave, if any. A use or an
@@ -410,6 +420,33 @@ mod tests {
             vec![Some(MigratedFrom), Some(Adopted)]
         );
         assert_eq!(stances("venice ---> key value store with scoring", &["venice"]), vec![None]);
+    }
+
+    #[test]
+    fn a_two_way_arrow_joins_and_moves_nothing() {
+        assert_eq!(stances("gateway <-> Envoy, not encrypted", &["Envoy"]), vec![None]);
+        assert_eq!(stances("Consul ↔ Vault", &["Consul", "Vault"]), vec![None, None]);
+        assert_eq!(
+            stances("Vault <-> Consul; Nomad -> Kubernetes", &["Vault", "Consul", "Nomad", "Kubernetes"]),
+            vec![None, None, Some(MigratedFrom), Some(Adopted)]
+        );
+    }
+
+    #[test]
+    fn a_segment_opening_with_a_technology_continues_the_cue_before_it() {
+        assert_eq!(
+            examples("runners like Buildkite, CircleCI, Drone into one pipeline", &["Buildkite", "CircleCI", "Drone"]),
+            vec![true, true, true]
+        );
+        assert_eq!(
+            stances("раньше сидели на Graphite, InfluxDB на трёх нодах не справлялся", &["Graphite", "InfluxDB"]),
+            vec![Some(MigratedFrom), Some(MigratedFrom)]
+        );
+        // A clause that opens with other words is its own.
+        assert_eq!(
+            stances("we chose Nomad, and the team likes Consul", &["Nomad", "Consul"]),
+            vec![Some(Adopted), None]
+        );
     }
 
     #[test]

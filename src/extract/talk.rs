@@ -131,7 +131,12 @@ pub fn extract_talk(
             techs.insert(0, (span, iri.clone()));
             iri
         });
-        update_inherited(ex, &mut ctx, text, &toks, line.kind, techs.is_empty());
+        // "Confluent made some announcements:" introduces a list: the company's own name is no technology.
+        let no_techs = match &ctx.org {
+            Some(org) => techs.iter().all(|(span, _)| names_org(ex, &masked[span.clone()], org)),
+            None => techs.is_empty(),
+        };
+        update_inherited(ex, &mut ctx, text, &toks, line.kind, no_techs);
         if index.is_none() {
             // The talk's own heading is its title, not a section of it.
             ctx.section = None;
@@ -469,17 +474,24 @@ fn head_org(ex: &Extractor, title: &str) -> Option<(OrgRef, String, Option<Strin
 }
 
 /// The one vocabulary organization a talk names, when it names exactly one and no speaker or title gives
-/// one: the talk is its story ("Шина данных уровня Яндекса … отказ от Kafka").
+/// one: the talk is its story ("Шина данных уровня Яндекса … отказ от Kafka"). A company the note-taker
+/// names in their own voice ("I followed it mostly via Twitter") tells no story.
 fn sole_org(ex: &Extractor, doc: &NoteDocument, talk: &Talk) -> Option<OrgRef> {
     let mut found: Option<usize> = None;
     for line in &talk.lines {
-        for h in ex.dictionary.scan(&mask_urls(doc.slice(&line.span))) {
-            if h.kind != Kind::Organization {
+        let text = mask_urls(doc.slice(&line.span));
+        for sentence in sentences(&text) {
+            if ex.author_voice.speaks_in(&text[sentence.clone()]) {
                 continue;
             }
-            match found {
-                Some(c) if c != h.concept => return None,
-                _ => found = Some(h.concept),
+            for h in ex.dictionary.scan(&text[sentence]) {
+                if h.kind != Kind::Organization {
+                    continue;
+                }
+                match found {
+                    Some(c) if c != h.concept => return None,
+                    _ => found = Some(h.concept),
+                }
             }
         }
     }
@@ -697,25 +709,29 @@ fn line_stances(
         let first_tech = inside.first().map_or(sentence.end, |(t, _)| t.start);
         let subjects: Vec<&OrgRef> =
             in_sentence.iter().filter(|(o, r)| o.end <= first_tech && r != teller).map(|(_, r)| r).collect();
-        let teller_name = crate::text::normalize(&teller.name);
         for (((span, iri), assigned), example) in inside.iter().zip(&result.assigned).zip(&result.example) {
-            // A maker's product of its own name ("Sphinx 3.0" by Sphinx) is its work, not its stance.
-            if crate::text::normalize(&text[span.clone()]) == teller_name {
+            // A maker's product of its own name ("Sphinx 3.0" by Sphinx, "Netflix OSS" at Netflix) is its
+            // work, not its stance; the other companies the sentence names still take theirs.
+            let made_by_teller = names_org(ex, &text[span.clone()], teller);
+            if made_by_teller && (subjects.is_empty() || assigned.is_none()) {
                 continue;
             }
             match (assigned, ctx.inherited) {
                 (Some(s), _) => {
-                    push(iri, *s, true, found);
+                    if !made_by_teller {
+                        push(iri, *s, true, found);
+                    }
                     for subject in &subjects {
                         push_for(subject, iri, *s, true, found);
                     }
                 }
+                // An example ("similar to Klaw") takes no stance, handed down or default.
+                (None, _) if *example => {}
                 (None, Some((s, _))) => push(iri, s, true, found),
-                (None, None) if !example && ctx.section.is_some() => {
-                    push(iri, ctx.section.unwrap_or(Stance::Uses), true, found)
-                }
-                (None, None) if !example => push(iri, Stance::Uses, false, found),
-                (None, None) => {}
+                (None, None) => match ctx.section {
+                    Some(s) => push(iri, s, true, found),
+                    None => push(iri, Stance::Uses, false, found),
+                },
             }
         }
         if inside.is_empty() {
@@ -726,6 +742,15 @@ fn line_stances(
             last_named = inside.iter().map(|(_, iri)| iri.clone()).collect();
         }
     }
+}
+
+/// True when a technology's name as written opens with the organization's name ("Netflix OSS" at Netflix,
+/// "Confluent" at Confluent, Inc.): the maker's product, or the company itself where a product shares its
+/// name.
+fn names_org(ex: &Extractor, surface: &str, org: &OrgRef) -> bool {
+    let words: Vec<&str> = surface.split_whitespace().collect();
+    (1..=words.len().min(3))
+        .any(|n| ex.organizations.resolve(&words[..n].join(" "), &ex.ontology, &ex.dictionary).iri == org.iri)
 }
 
 /// True for a word like "github.com/stevesloka": a lower-case host name (dotted labels, the last of two
@@ -1073,6 +1098,48 @@ Jane Roe, Staff Engineer, Acme
         );
         let techs: Vec<&str> = found[0].stances.iter().map(|s| s.technology.as_str()).collect();
         assert!(techs.len() == 1 && techs[0].ends_with("/apache-kafka"), "{techs:?}");
+    }
+
+    /// (organization name, stance, technology IRI's last segment) of each stance of a talk.
+    fn stance_rows(talk: &TalkFacts) -> Vec<(String, Stance, String)> {
+        let last = |iri: &str| iri.rsplit('/').next().unwrap_or("").to_string();
+        talk.stances.iter().map(|s| (s.organization.name.clone(), s.stance, last(&s.technology))).collect()
+    }
+
+    #[test]
+    fn a_company_the_note_taker_names_in_passing_tells_no_story() {
+        let passing = "## Durable execution by Jane Roe\n\nJane showed how Restate sits in front of Kafka.\n\n\
+                       I mostly follow this space via Twitter.\n";
+        assert!(talks(passing)[0].stances.iter().all(|s| s.organization.name != "X Corp."), "{:?}", talks(passing));
+        // Named in the talk's own sentences, the one company the talk names is its teller.
+        let told = "## Durable execution by Jane Roe\n\nTwitter put Restate in front of Kafka.\n";
+        assert!(talks(told)[0].stances.iter().any(|s| s.organization.name == "X Corp."));
+    }
+
+    #[test]
+    fn a_makers_product_of_its_own_name_is_not_its_stance() {
+        let found =
+            talks("## Microservices\nИван Петров, Tinkoff\n- Сервисы на Netflix OSS, как у гейтвея в Netflix\n");
+        assert!(
+            stance_rows(&found[0]).iter().all(|(org, _, tech)| !(org == "Netflix" && tech == "netflix-oss")),
+            "{:?}",
+            stance_rows(&found[0])
+        );
+    }
+
+    #[test]
+    fn a_company_announcing_a_list_adopts_its_items_but_not_its_comparisons() {
+        let found = talks(
+            "## Keynote by Snyk\n\nSnyk announced a lot this year:\n\n- scanning of Terraform plans\n\
+             - Helm chart checks, similar to Pulumi policies\n",
+        );
+        let rows = stance_rows(&found[0]);
+        let of = |tech: &str| rows.iter().find(|(_, _, t)| t == tech).map(|(_, s, _)| *s);
+        assert_eq!(
+            (of("terraform"), of("helm"), of("pulumi")),
+            (Some(Stance::Adopted), Some(Stance::Adopted), None),
+            "{rows:?}"
+        );
     }
 
     #[test]
