@@ -4,7 +4,7 @@
     python3 bench/adversarial.py [--work /tmp/tgadv] [--min-seconds 0.5] [--reps 3] [--only NAME ...]
     python3 bench/adversarial.py --write DIR [--n N]      # write each dimension's file at N (for profiling)
 
-For each dimension of a notes file (mentions per line, line length, brackets, emphasis runs, talks per file,
+For each dimension of a notes file (mentions per line, line length, wrapped lines, brackets, emphasis runs, talks per file,
 sections per talk, front-matter entries and nesting, list and quote depth, table rows, files per folder) a
 generator writes notes of size n. n is doubled until ingesting it takes at least --min-seconds more than
 ingesting an empty file (the floor: starting the binary, building the extractor, opening the store); then
@@ -52,6 +52,11 @@ DIMENSIONS = {
         lambda n: {"a.md": HEAD + "".join(f"- В ООО «Ромашка {i}» перешли на {tech(i)}.\n" for i in range(n))},
     ),
     "line-length": (20000, lambda n: {"a.md": HEAD + " ".join(f"word{i % 97} and more prose" for i in range(n)) + "\n"}),
+    # A paragraph its editor wrapped at 70 columns mid-sentence: read as one long line.
+    "wrapped-lines": (
+        2000,
+        lambda n: {"a.md": HEAD + "".join(f"we moved service {i} from {tech(i + 1)} to {tech(i)} and then kept going\n" for i in range(n))},
+    ),
     "brackets-open": (20000, lambda n: {"a.md": HEAD + "Kafka " + "(" * n + " Redis\n"}),
     "brackets-pairs": (10000, lambda n: {"a.md": HEAD + " ".join(f"({tech(i)} [{i}])" for i in range(n)) + "\n"}),
     "links": (5000, lambda n: {"a.md": HEAD + " ".join(f"[{tech(i)}](http://x/{i})" for i in range(n)) + "\n"}),

@@ -165,7 +165,7 @@ pub fn outline(text: &str) -> MarkdownOutline {
         }
     }
     out.headings.sort_by_key(|h| h.span.start);
-    out.lines = content_lines(text, &starts, &skipped, &out.headings);
+    out.lines = join_wrapped(text, &starts, content_lines(text, &starts, &skipped, &out.headings));
     out
 }
 
@@ -314,6 +314,46 @@ fn content_lines(text: &str, starts: &[usize], skipped: &[Range<usize>], heading
     out
 }
 
+/// Width from which a line that ends mid-sentence reads as wrapped by the author's editor, not broken on
+/// purpose: a title and its speaker on two short lines stay two lines.
+const WRAP_WIDTH: usize = 60;
+
+/// Lines of one paragraph that an editor wrapped mid-sentence ("…, one of the co-creators of Apache Flink,"
+/// / "shared about his latest project …"), joined into one line whose span covers them all, so that a
+/// sentence is read whole. A line is continued by the next one when both are in the same paragraph (the
+/// next is plain text right below it), it is at least `WRAP_WIDTH` wide, it ends with no sentence mark,
+/// colon, markup or hard break, and neither holds a table row, an HTML tag or a code fence.
+fn join_wrapped(text: &str, starts: &[usize], lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut last_number = 0; // the last physical line the line in `out.last()` covers
+    for line in lines {
+        if let Some(prev) = out.last_mut()
+            && line.kind == LineKind::Text
+            && line.number == last_number + 1
+            && !matches!(prev.kind, LineKind::Heading { .. })
+            && continues(text, starts, last_number, &text[prev.span.clone()], &text[line.span.clone()])
+        {
+            prev.span.end = line.span.end;
+            last_number = line.number;
+            continue;
+        }
+        last_number = line.number;
+        out.push(line);
+    }
+    out
+}
+
+/// Whether the physical line `number` (1-based), whose content ends `prev`, runs on into `next`.
+fn continues(text: &str, starts: &[usize], number: usize, prev: &str, next: &str) -> bool {
+    let start = starts[number - 1];
+    let end = starts.get(number).map_or(text.len(), |&n| n - 1);
+    let raw = text[start..end].trim_end_matches('\r');
+    let hard_break = raw.ends_with("  ") || raw.ends_with('\\') || raw.ends_with('\t');
+    let open = |s: &str| s.starts_with(['|', '<', '`', '~']);
+    let ends_clause = prev.ends_with(['.', '!', '?', ':', ';', '*', '_', '`', '|', '>', '…', '»', '"', '”']);
+    raw.chars().count() >= WRAP_WIDTH && !hard_break && !ends_clause && !open(prev) && !open(next)
+}
+
 /// The ranges sorted and merged where they overlap, so the one before an offset is the only candidate.
 fn disjoint(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut sorted = ranges.to_vec();
@@ -396,6 +436,23 @@ mod tests {
         assert_eq!(o.lines[1].kind, LineKind::ListItem { depth: 1 });
         let tabbed = outline("- item\n\t- nested with a tab\n");
         assert_eq!(tabbed.lines[1].kind, LineKind::ListItem { depth: 2 });
+    }
+
+    #[test]
+    fn lines_wrapped_mid_sentence_are_one_line_and_deliberate_breaks_stay() {
+        let text = "Priya Raman of Delivery Hero explained why the team moved the ledger from\n\
+                    Cassandra to CockroachDB last spring. It took a quarter.\n\n\
+                    **Shipping on Fridays with feature flags and a good night's sleep**\n\
+                    Lena Vogel, Zalando\n\n\
+                    Short line without a stop\nand its next line\n\n\
+                    A long line that ends with a hard break because the author wanted one  \n\
+                    right here.\n";
+        let o = outline(text);
+        let spans: Vec<(usize, &str)> = o.lines.iter().map(|l| (l.number, &text[l.span.clone()])).collect();
+        assert_eq!(spans[0].0, 1);
+        assert!(spans[0].1.ends_with("It took a quarter."), "{spans:?}");
+        let rest: Vec<usize> = spans[1..].iter().map(|(n, _)| *n).collect();
+        assert_eq!(rest, vec![4, 5, 7, 8, 10, 11], "{spans:?}");
     }
 
     #[test]

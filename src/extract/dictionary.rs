@@ -306,9 +306,10 @@ impl<'a> LineContext<'a> {
     fn next_to_technology(&self, span: &Range<usize>) -> bool {
         let is_list_gap = |gap: &str| {
             let g = gap.trim();
+            // A bare space is no list: "OpenSearch next year" names no Next.js.
             g.len() <= 5
-                && (g.is_empty()
-                    || g.chars().all(|c| matches!(c, ',' | '/' | '+' | '&' | '|' | '-' | '>' | '→'))
+                && !g.is_empty()
+                && (g.chars().all(|c| matches!(c, ',' | '/' | '+' | '&' | '|' | '-' | '>' | '→'))
                     || matches!(g, "и" | "and" | "или" | "or"))
         };
         let before = self.technologies.partition_point(|o| o.end <= span.start).checked_sub(1);

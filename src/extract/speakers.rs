@@ -447,8 +447,11 @@ impl SpeakerRules {
         if i == 0 || i == toks.len() || (!lower_start && i < 1) {
             return (None, part.to_string());
         }
-        let cut = toks[i].span.start;
-        (Some(part[..cut].trim().to_string()), part[cut..].trim().to_string())
+        let role_end = toks[i].span.start;
+        // "SRE at N26", "инженер из Авито": the affiliation marker belongs to neither.
+        let org_start =
+            if self.is_affiliation(&toks, i) && i + 1 < toks.len() { toks[i + 1].span.start } else { role_end };
+        (Some(part[..role_end].trim().to_string()), part[org_start..].trim().to_string())
     }
 
     /// The separators between a head's title and its speakers: (start, end, whether the words after it
@@ -670,6 +673,15 @@ mod tests {
         assert_eq!(
             parse("Иван Сидоров, ведущий инженер Северсталь Диджитал"),
             Some(one("Иван Сидоров", Some("ведущий инженер"), Some("Северсталь Диджитал")))
+        );
+    }
+
+    #[test]
+    fn an_affiliation_marker_between_role_and_company_belongs_to_neither() {
+        assert_eq!(parse("Tom Becker, SRE at N26"), Some(one("Tom Becker", Some("SRE"), Some("N26"))));
+        assert_eq!(
+            parse("Ольга Мирова, ведущий инженер из Северсталь Диджитал"),
+            Some(one("Ольга Мирова", Some("ведущий инженер"), Some("Северсталь Диджитал")))
         );
     }
 

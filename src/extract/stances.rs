@@ -151,6 +151,10 @@ impl CueRules {
         // "migrated Kafka from ZooKeeper to KRaft"): when a "from" follows, they are what moved, not where.
         let mut moved_objects: Vec<usize> = Vec::new();
         let mut targeted = false;
+        // "dropped Nagios for Prometheus", "отказались от Kafka в пользу Pulsar": what a rejection governs,
+        // and whether a target marker after it made it a move (what follows is adopted).
+        let mut dropped: Vec<usize> = Vec::new();
+        let mut replacing = false;
         for (_, item) in items {
             match *item {
                 Item::Cue(kind, is_source) => {
@@ -174,10 +178,13 @@ impl CueRules {
                     governed = 0;
                     moved_objects.clear();
                     targeted = false;
+                    dropped.clear();
+                    replacing = false;
                 }
                 Item::Marker(kind) => {
                     source = kind == CueKind::Source;
                     targeted |= kind == CueKind::Target;
+                    replacing |= kind == CueKind::Target && !dropped.is_empty();
                     if source && active.is_some_and(|(k, _)| k == CueKind::Migration) {
                         moved_objects.drain(..).for_each(|i| out.assigned[i] = None);
                     }
@@ -193,6 +200,11 @@ impl CueRules {
                     out.assigned[i] = Some(Stance::Adopted);
                     assigned = true;
                 }
+                Item::Mention(i) if replacing && active == Some((CueKind::Stance(Stance::Rejected), false)) => {
+                    dropped.drain(..).for_each(|d| out.assigned[d] = Some(Stance::MigratedFrom));
+                    out.assigned[i] = Some(Stance::Adopted);
+                    governed += 1;
+                }
                 Item::Mention(i) => match active {
                     Some((CueKind::Example, _)) => {
                         out.example[i] = true;
@@ -204,6 +216,9 @@ impl CueRules {
                         governed += 1;
                         if kind == CueKind::Migration && !source && !targeted {
                             moved_objects.push(i);
+                        }
+                        if kind == CueKind::Stance(Stance::Rejected) && !targeted {
+                            dropped.push(i);
                         }
                     }
                     None => before.push(i),
@@ -235,14 +250,27 @@ impl CueRules {
         let text = &sentence[segment.clone()];
         let outside: Vec<Token> = toks.iter().filter(|t| !mentions.covers(&t.span)).map(|t| (*t).clone()).collect();
         let mut items: Vec<(usize, Item)> = Vec::new();
-        for (range, kind) in self.cues.find_all(&outside) {
-            let phrase_tokens = &outside[range.clone()];
-            let is_source =
-                self.source_phrases.match_at(phrase_tokens, 0).is_some_and(|(n, _)| n == phrase_tokens.len());
-            items.push((outside[range.end - 1].span.end, Item::Cue(kind, is_source)));
+        // A phrase is read within a run of words no technology interrupts: "uses Bazel for builds" holds
+        // "uses", not "used for".
+        let mut runs: Vec<Range<usize>> = Vec::new();
+        for k in 0..outside.len() {
+            let interrupted = k > 0 && mentions.overlaps(&(outside[k - 1].span.end..outside[k].span.start));
+            match runs.last_mut() {
+                Some(run) if !interrupted => run.end = k + 1,
+                _ => runs.push(k..k + 1),
+            }
         }
-        for (range, kind) in self.markers.find_all(&outside) {
-            items.push((outside[range.start].span.start, Item::Marker(kind)));
+        for run in runs {
+            let words = &outside[run.clone()];
+            for (range, kind) in self.cues.find_all(words) {
+                let phrase_tokens = &words[range.clone()];
+                let is_source =
+                    self.source_phrases.match_at(phrase_tokens, 0).is_some_and(|(n, _)| n == phrase_tokens.len());
+                items.push((words[range.end - 1].span.end, Item::Cue(kind, is_source)));
+            }
+            for (range, kind) in self.markers.find_all(words) {
+                items.push((words[range.start].span.start, Item::Marker(kind)));
+            }
         }
         let links = SpanSet::new(
             self.links.iter().flat_map(|symbol| text.match_indices(symbol.as_str()).map(|(at, s)| at..at + s.len())),
@@ -430,6 +458,20 @@ mod tests {
             stances("Vault <-> Consul; Nomad -> Kubernetes", &["Vault", "Consul", "Nomad", "Kubernetes"]),
             vec![None, None, Some(MigratedFrom), Some(Adopted)]
         );
+    }
+
+    #[test]
+    fn dropping_one_technology_for_another_is_a_move() {
+        assert_eq!(
+            stances("Booking dropped Nagios for Prometheus and Thanos", &["Nagios", "Prometheus", "Thanos"]),
+            vec![Some(MigratedFrom), Some(Adopted), Some(Adopted)]
+        );
+        assert_eq!(
+            stances("отказались от Kafka в пользу Pulsar", &["Kafka", "Pulsar"]),
+            vec![Some(MigratedFrom), Some(Adopted)]
+        );
+        // A rejection with no technology after its "for" stays a rejection.
+        assert_eq!(stances("dropped Datadog for cost reasons", &["Datadog"]), vec![Some(Rejected)]);
     }
 
     #[test]

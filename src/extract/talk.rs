@@ -567,8 +567,9 @@ fn record_mentions(
     aliases: &[(String, OrgRef)],
     facts: &mut TalkFacts,
 ) {
+    let mut wraps = Wraps::new(text);
     for h in hits {
-        let mention = Mention { line, surface: text[h.span.clone()].to_string() };
+        let mention = Mention { line: line + wraps.count_to(h.span.start), surface: one_line(&text[h.span.clone()]) };
         match h.kind {
             Kind::Technology => {
                 let iri = ex.ontology.technologies[h.concept].iri.clone();
@@ -655,6 +656,7 @@ fn line_stances(
     found: &mut Vec<StanceFact>,
 ) {
     let mut last_named: Vec<String> = Vec::new();
+    let mut wraps = Wraps::new(text);
     // A sentence's share of the line's technologies, tokens and companies is found by binary search: the
     // cost is linear in the line however many sentences and names it holds.
     let tech_spans = SpanSet::new(techs.iter().map(|(s, _)| s.clone()));
@@ -664,7 +666,10 @@ fn line_stances(
         let inside: Vec<&(Range<usize>, String)> = tech_spans.within(&sentence).map(|i| &techs[i]).collect();
         let local: Vec<Range<usize>> =
             inside.iter().map(|(s, _)| s.start - sentence.start..s.end - sentence.start).collect();
-        let evidence: std::sync::Arc<str> = text[sentence.clone()].into();
+        // A line the editor wrapped holds more than one line of the file: the sentence is on the line it
+        // starts on, and its evidence reads as one line.
+        let sentence_line = line + wraps.count_to(sentence.start);
+        let evidence: std::sync::Arc<str> = one_line(&text[sentence.clone()]).into();
         if ex.author_voice.speaks_in(&evidence) {
             last_named = inside.iter().map(|(_, iri)| iri.clone()).collect();
             continue;
@@ -687,7 +692,7 @@ fn line_stances(
                     organization: organization.clone(),
                     technology: iri.clone(),
                     stance,
-                    evidence: vec![Evidence { line, text: evidence.clone() }],
+                    evidence: vec![Evidence { line: sentence_line, text: evidence.clone() }],
                     explicit,
                 });
             };
@@ -751,6 +756,44 @@ fn names_org(ex: &Extractor, surface: &str, org: &OrgRef) -> bool {
     let words: Vec<&str> = surface.split_whitespace().collect();
     (1..=words.len().min(3))
         .any(|n| ex.organizations.resolve(&words[..n].join(" "), &ex.ontology, &ex.dictionary).iri == org.iri)
+}
+
+/// The line breaks of a line the editor wrapped, counted up to offsets that only move forward (sorted
+/// hits, sentences in order): linear in the line.
+struct Wraps<'t> {
+    text: &'t str,
+    at: usize,
+    breaks: usize,
+}
+
+impl<'t> Wraps<'t> {
+    fn new(text: &'t str) -> Self {
+        Wraps { text, at: 0, breaks: 0 }
+    }
+
+    /// The number of line breaks before `offset`.
+    fn count_to(&mut self, offset: usize) -> usize {
+        if offset < self.at {
+            self.at = 0;
+            self.breaks = 0;
+        }
+        let offset = offset.min(self.text.len());
+        self.breaks += self.text.as_bytes()[self.at..offset].iter().filter(|&&b| b == b'\n').count();
+        self.at = offset;
+        self.breaks
+    }
+}
+
+/// The text with each line break and the blanks and quote markers around it as one space (a wrapped
+/// sentence as one line).
+fn one_line(text: &str) -> String {
+    if !text.contains('\n') {
+        return text.to_string();
+    }
+    let mut parts = text.split('\n');
+    let first = parts.next().unwrap_or("").trim_end();
+    let rest = parts.map(|p| p.trim().trim_start_matches('>').trim()).filter(|p| !p.is_empty());
+    std::iter::once(first).chain(rest).collect::<Vec<_>>().join(" ")
 }
 
 /// True for a word like "github.com/stevesloka": a lower-case host name (dotted labels, the last of two
@@ -1140,6 +1183,26 @@ Jane Roe, Staff Engineer, Acme
             (Some(Stance::Adopted), Some(Stance::Adopted), None),
             "{rows:?}"
         );
+    }
+
+    #[test]
+    fn a_sentence_wrapped_over_two_lines_is_read_whole_on_the_line_it_starts() {
+        let found = talks(
+            "## Ledgers at scale\nPriya Raman, Staff Engineer, Delivery Hero\n\n\
+             The first part was history. Then Delivery Hero migrated the ledger away from\n\
+             Cassandra to CockroachDB, and it has run there for a year.\n",
+        );
+        let stances: Vec<(Stance, usize, &str)> = found[0]
+            .stances
+            .iter()
+            .map(|s| (s.stance, s.evidence[0].line, s.technology.rsplit('/').next().unwrap_or("")))
+            .collect();
+        assert!(stances.contains(&(Stance::MigratedFrom, 4, "cassandra")), "{stances:?}");
+        assert!(stances.contains(&(Stance::Adopted, 4, "cockroachdb")), "{stances:?}");
+        let evidence = &found[0].stances[0].evidence[0].text;
+        assert!(evidence.starts_with("Then Delivery Hero") && !evidence.contains('\n'), "{evidence}");
+        let mentions = &found[0].technologies.iter().find(|(iri, _)| iri.ends_with("/cockroachdb")).unwrap().1;
+        assert_eq!(mentions[0].line, 5);
     }
 
     #[test]

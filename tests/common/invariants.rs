@@ -98,7 +98,25 @@ pub fn check_iri(iri: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Every stance node names one line, and each of its evidence literals is a substring of that line.
+/// The text from line `n` (1-based) on, its line breaks (with the blanks and quote markers around them)
+/// read as one space, as far as `len` more bytes: where evidence from a paragraph wrapped mid-sentence
+/// is found.
+fn folded_from(lines: &[&str], n: usize, len: usize) -> String {
+    let mut out = lines[n - 1].to_string();
+    for next in &lines[n..] {
+        if out.len() > lines[n - 1].len() + len {
+            break;
+        }
+        out.truncate(out.trim_end().len());
+        out.push(' ');
+        out.push_str(next.trim().trim_start_matches('>').trim());
+    }
+    out
+}
+
+/// Every stance node names one line, and each of its evidence literals starts on that line: a substring of
+/// it, or, for a sentence its author's editor wrapped, of the text from it on with the breaks read as
+/// spaces.
 pub fn check_evidence(quads: &[Quad], text: &str) -> Result<(), String> {
     let evidence = TG.iri("evidence");
     let line = TG.iri("line");
@@ -118,7 +136,8 @@ pub fn check_evidence(quads: &[Quad], text: &str) -> Result<(), String> {
         let n: usize = number.parse().map_err(|_| format!("{node}: tg:line {number:?} is not a number"))?;
         let source = n.checked_sub(1).and_then(|i| lines.get(i)).ok_or(format!("{node}: no line {n}"))?;
         for t in texts {
-            if !source.contains(t.as_str()) {
+            let starts_here = || folded_from(&lines, n, t.len()).find(t.as_str()).is_some_and(|at| at < source.len());
+            if !source.contains(t.as_str()) && !starts_here() {
                 return Err(format!("{node}: evidence {t:?} is not in line {n}: {source:?}"));
             }
         }
