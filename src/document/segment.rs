@@ -194,7 +194,19 @@ fn choose(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules) -> Candi
     if !outline.tables.is_empty() {
         candidates.push(table_candidate(outline, rules));
     }
-    let prose = paragraph_heads(text, outline, rules);
+    let mut prose = paragraph_heads(text, outline, rules);
+    // Paragraphs that each open the section of a heading of one level ("## Title" / "Jane Roe from Acme
+    // talked about …") are those headings' talks, which keep their titles.
+    let level_above = |i: usize| match i.checked_sub(1).map(|j| outline.lines[j].kind) {
+        Some(LineKind::Heading { level }) => Some(level),
+        _ => None,
+    };
+    let levels_above: std::collections::BTreeSet<Option<u8>> = prose.iter().map(|&i| level_above(i)).collect();
+    if let [Some(level)] = levels_above.iter().copied().collect::<Vec<_>>()[..]
+        && outline.headings.iter().filter(|h| h.level == level).count() >= 2
+    {
+        prose.clear();
+    }
     candidates.push(Candidate {
         structure: Structure::Paragraphs,
         with_speaker: vec![true; prose.len()],
@@ -257,10 +269,14 @@ fn heading_candidate(
         .iter()
         .map(|&i| {
             let title = title(&lines[i]);
+            // The speaker on a line of their own under the heading, or in the sentence that opens its
+            // first paragraph ("Tom Becker, SRE at N26, talked about …").
+            let opening = lines.get(i + 1).filter(|l| l.kind == LineKind::Text);
             rules.heading_has_speaker(title)
                 || rules.is_speaker_line(title)
                 || following(lines, i, 2, |l| matches!(l.kind, LineKind::Heading { .. }))
                     .any(|l| rules.is_speaker_line(&text[l.span.clone()]))
+                || opening.is_some_and(|l| rules.is_prose_speaker(&text[l.span.clone()]))
         })
         .collect();
     Candidate { structure: Structure::Headings(level), heads, with_speaker }
@@ -662,6 +678,18 @@ mod tests {
         assert_eq!(title.map(|h| h.text), Some("Report".to_string()));
         assert_eq!(talks.len(), 2);
         assert_eq!(talks[0].lines.len(), 2);
+    }
+
+    #[test]
+    fn a_prose_speaker_opening_a_headings_section_keeps_the_heading_as_the_talk() {
+        let text = "# Day\n\n## Ledgers\n\nNo speaker named here.\n\n## Budgets\n\nJane Roe talked about cost.\n";
+        assert_eq!(
+            segmented(text),
+            (Some("Day".into()), vec!["Ledgers".into(), "Budgets".into()], Structure::Headings(2))
+        );
+        // Under one heading that does not repeat, the paragraphs are the talks.
+        let text = "# Day\n\nJane Roe talked about Kafka.\n\nJohn Doe talked about Go.\n";
+        assert_eq!(segmented(text).2, Structure::Paragraphs);
     }
 
     #[test]

@@ -61,15 +61,21 @@ impl<T: Clone> PhraseSet<T> {
 
     /// The longest phrase starting at token `i`: its length in tokens and payload. A word matches a
     /// phrase word of the same stem that is at most one character longer: an inflection, not a shorter
-    /// word the stemmer folds in ("Custom" is not "customer").
+    /// word the stemmer folds in ("Custom" is not "customer"). Of two phrases the stemmer folds together
+    /// ("looked at" and "looking at", "considered" and "considering"), the one whose words are closest in
+    /// length to the text's wins: the tense tells a look taken from one planned.
     pub fn match_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T)> {
         let candidates = self.by_first.get(&tokens.get(i)?.stem)?;
+        let distance = |stems: &[PhraseWord]| -> usize {
+            stems.iter().zip(&tokens[i..]).map(|((_, chars), t)| t.chars.abs_diff(*chars)).sum()
+        };
         candidates
             .iter()
-            .find(|(stems, _)| {
+            .filter(|(stems, _)| {
                 tokens.len() >= i + stems.len()
                     && stems.iter().zip(&tokens[i..]).all(|((s, chars), t)| *s == t.stem && t.chars + 1 >= *chars)
             })
+            .min_by_key(|(stems, _)| (std::cmp::Reverse(stems.len()), distance(stems)))
             .map(|(stems, payload)| (stems.len(), payload))
     }
 
@@ -136,6 +142,13 @@ mod tests {
         assert!(markers.is_whole("Customer"));
         assert!(!markers.is_whole("Custom"));
         assert!(markers.is_whole("клиентам"));
+    }
+
+    #[test]
+    fn of_phrases_one_stem_apart_the_closer_form_wins() {
+        let cues = PhraseSet::new([("looked at".to_string(), 1), ("looking at".to_string(), 2)]);
+        assert_eq!(cues.find_all(&tokens("we looked at Spanner", 0)), vec![(1..3, 1)]);
+        assert_eq!(cues.find_all(&tokens("now looking at Tempo", 0)), vec![(1..3, 2)]);
     }
 
     #[test]
