@@ -379,9 +379,19 @@ fn paragraph_heads(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules)
             let line = &text[lines[i].span.clone()];
             // A paragraph opening with a quoted title and its speaker ("“Title” by Name. Summary …").
             let quoted = line.starts_with(['"', '“', '«', '„']) && rules.heading_has_speaker(&plain_zone(line));
-            quoted || rules.is_prose_speaker(line)
+            // Or a record of labelled fields opening with its speaker ("Speaker: Name" / "Company: …").
+            quoted || rules.is_prose_speaker(line) || (is_labelled(line) && rules.is_speaker_line(line))
         })
         .collect()
+}
+
+/// True for a line that opens with a short label and a colon ("Speaker: …", "**Докладчик:** …").
+fn is_labelled(line: &str) -> bool {
+    let plain = line.trim_start_matches(['*', '_']);
+    plain.split_once(':').is_some_and(|(label, _)| {
+        let label = label.trim_end_matches(['*', '_']).trim();
+        !label.is_empty() && label.chars().count() <= 24 && label.chars().all(|c| c.is_alphabetic() || c == ' ')
+    })
 }
 
 /// Talks under headings of one level; a heading above that level closes the current talk.

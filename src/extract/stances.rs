@@ -163,10 +163,15 @@ impl CueRules {
                     if adjacent && kind == CueKind::Stance(Stance::Uses) {
                         continue;
                     }
-                    // "plan to move to X", "хотим перейти на X": a plan governs the move it announces.
+                    // "plan to move to X", "хотим перейти на X", "планируют попробовать X": a plan governs the
+                    // move or trial it announces.
                     let planned =
                         active.is_some_and(|(k, _)| governed == 0 && k == CueKind::Stance(Stance::Considering));
-                    if planned && matches!(kind, CueKind::Migration | CueKind::Stance(Stance::Adopted | Stance::Uses)) {
+                    let announced = matches!(
+                        kind,
+                        CueKind::Migration | CueKind::Stance(Stance::Adopted | Stance::Uses | Stance::Evaluated)
+                    );
+                    if planned && announced {
                         continue;
                     }
                     // "we use tools such as X": the examples are what the stance names.
@@ -458,6 +463,13 @@ mod tests {
             stances("Vault <-> Consul; Nomad -> Kubernetes", &["Vault", "Consul", "Nomad", "Kubernetes"]),
             vec![None, None, Some(MigratedFrom), Some(Adopted)]
         );
+    }
+
+    #[test]
+    fn a_plan_to_try_is_a_consideration() {
+        assert_eq!(stances("планируют попробовать Citus для шардирования", &["Citus"]), vec![Some(Considering)]);
+        assert_eq!(stances("we plan to try Tempo", &["Tempo"]), vec![Some(Considering)]);
+        assert_eq!(stances("we tried Tempo", &["Tempo"]), vec![Some(Evaluated)]);
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub fn extract_talk(
             message: format!("talk {:?} has no speaker line", facts.title.as_deref().unwrap_or("")),
         });
     }
+    labelled_fields(ex, doc, talk, &mut facts);
     let mut speaker_org = facts.speakers.iter().find_map(|s| s.organization.clone());
     let mut aliases: Vec<(String, OrgRef)> = facts
         .speakers
@@ -309,7 +310,10 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
     }
     let mut used = Vec::new();
     let mut after_marker = false;
-    for (i, line) in talk.lines.iter().enumerate().take(crate::document::SPEAKER_WINDOW).skip(usize::from(unit)) {
+    // A record of labelled fields ("**Speaker:** Name" / "**Company:** …") opens with its speaker line.
+    let record = talk.unit == crate::document::Structure::Paragraphs;
+    let skip = usize::from(unit && !record);
+    for (i, line) in talk.lines.iter().enumerate().take(crate::document::SPEAKER_WINDOW).skip(skip) {
         if matches!(line.kind, LineKind::Heading { .. }) {
             break;
         }
@@ -329,7 +333,7 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
                 used.push(i);
                 after_marker = true;
             }
-            None if !facts.speakers.is_empty() || i >= 2 + usize::from(unit) => break,
+            None if !facts.speakers.is_empty() || i >= 2 + skip => break,
             None => {}
         }
     }
@@ -368,6 +372,39 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
         prose_speaker(ex, doc, talk, facts);
     }
     used
+}
+
+/// Fields a talk's opening lines give by label, as front matter does ("Topic: …", "Company: …",
+/// "**Должность:** …"; the labels are the front-matter keys of the lexicon): the title when the unit has
+/// none, and the organization and role of speakers who lack them.
+fn labelled_fields(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) {
+    use crate::document::KeyFields;
+    for line in talk.lines.iter().take(crate::document::SPEAKER_WINDOW) {
+        let text = doc.slice(&line.span);
+        let plain = text.trim_start_matches(['*', '_']);
+        let Some((label, value)) = plain.split_once(':') else { continue };
+        let value = value.trim_start_matches(['*', '_']).trim();
+        let Some(field) = ex.field_of(label.trim_end_matches(['*', '_']).trim()) else { continue };
+        if value.is_empty() || value.chars().count() > 200 {
+            continue;
+        }
+        match field {
+            "title" if facts.title.is_none() => facts.title = Some(value.to_string()),
+            "organization" => {
+                let org = ex.organizations.resolve(value, &ex.ontology, &ex.dictionary);
+                for s in facts.speakers.iter_mut().filter(|s| s.organization.is_none()) {
+                    s.organization = Some(org.clone());
+                    s.organization_as_written = Some(value.to_string());
+                }
+            }
+            "role" => {
+                for s in facts.speakers.iter_mut().filter(|s| s.role.is_none()) {
+                    s.role = Some(value.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The speaker a sentence among the first lines of the talk names ("Jane Roe from Acme talked about …").
@@ -1203,6 +1240,38 @@ Jane Roe, Staff Engineer, Acme
         assert!(evidence.starts_with("Then Delivery Hero") && !evidence.contains('\n'), "{evidence}");
         let mentions = &found[0].technologies.iter().find(|(iri, _)| iri.ends_with("/cockroachdb")).unwrap().1;
         assert_eq!(mentions[0].line, 5);
+    }
+
+    #[test]
+    fn records_of_labelled_fields_are_talks_with_title_company_and_role() {
+        let found = talks(
+            "---\ntitle: Заметки\n---\n\nSpeaker: Ирина Волкова\nCompany: Lamoda\nPosition: техлид\n\
+             Topic: Как мы ушли с MongoDB\n\nLamoda перешли с MongoDB на PostgreSQL.\n\n---\n\n\
+             **Докладчик:** Олег Карпов\n**Компания:** Ozon\n**Тема:** Очереди без боли\n\n\
+             В Ozon выбрали Kafka.\n",
+        );
+        type Head<'a> = (Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>);
+        let heads: Vec<Head> = found
+            .iter()
+            .map(|t| {
+                let s = &t.speakers[0];
+                (
+                    t.title.as_deref(),
+                    s.name.as_str(),
+                    s.organization.as_ref().map(|o| o.name.as_str()),
+                    s.role.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            heads,
+            vec![
+                (Some("Как мы ушли с MongoDB"), "Ирина Волкова", Some("Lamoda"), Some("техлид")),
+                (Some("Очереди без боли"), "Олег Карпов", Some("Ozon"), None),
+            ]
+        );
+        let rows = stance_rows(&found[0]);
+        assert!(rows.contains(&("Lamoda".into(), Stance::MigratedFrom, "mongodb".into())), "{rows:?}");
     }
 
     #[test]
