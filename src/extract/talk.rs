@@ -562,7 +562,8 @@ fn is_org_name(ex: &Extractor, text: &str) -> bool {
 /// Adds hits for the speaker organization's name and short forms.
 fn add_alias_hits(text: &str, aliases: &[(String, OrgRef)], speaker_line: bool, hits: &mut Vec<Hit>) {
     let folded = super::dictionary::fold_same_len(text);
-    for (alias, _) in aliases {
+    // A name with no letters or digits ("", "—") names nothing: it would match everywhere.
+    for (alias, _) in aliases.iter().filter(|(a, _)| a.chars().any(char::is_alphanumeric)) {
         let needle = super::dictionary::fold_same_len(alias);
         for (at, _) in folded.match_indices(&needle) {
             let span = at..at + needle.len();
@@ -606,7 +607,10 @@ fn record_mentions(
 ) {
     let mut wraps = Wraps::new(text);
     for h in hits {
-        let mention = Mention { line: line + wraps.count_to(h.span.start), surface: one_line(&text[h.span.clone()]) };
+        // Hits are found in the text with its addresses blanked; one that does not fall on the text's own
+        // characters (inside a blanked address) names nothing.
+        let Some(surface) = text.get(h.span.clone()) else { continue };
+        let mention = Mention { line: line + wraps.count_to(h.span.start), surface: one_line(surface) };
         match h.kind {
             Kind::Technology => {
                 let iri = ex.ontology.technologies[h.concept].iri.clone();
