@@ -105,6 +105,26 @@ pub fn stem(word: &str) -> String {
     })
 }
 
+/// The stem of one word as written (any case, ё or е), shared: the same word, met again, costs a lookup
+/// and a reference count, not a lower-casing, a stemming and two strings.
+pub fn word_stem(word: &str) -> std::sync::Arc<str> {
+    thread_local! {
+        static CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, std::sync::Arc<str>>> = Default::default();
+    }
+    CACHE.with(|cache| {
+        if let Some(hit) = cache.borrow().get(word) {
+            return hit.clone();
+        }
+        let stemmed: std::sync::Arc<str> = stem_uncached(&normalize(word)).into();
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 200_000 {
+            cache.clear();
+        }
+        cache.insert(word.into(), stemmed.clone());
+        stemmed
+    })
+}
+
 fn stem_uncached(word: &str) -> String {
     if is_cyrillic(word) {
         RUSSIAN.stem(word).into_owned()

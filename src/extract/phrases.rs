@@ -10,8 +10,8 @@ use std::ops::Range;
 pub struct Token {
     /// Byte range in the text the token was taken from.
     pub span: Range<usize>,
-    /// Snowball stem of the normalised word.
-    pub stem: String,
+    /// Snowball stem of the normalised word, shared by every occurrence of the word.
+    pub stem: std::sync::Arc<str>,
     /// Length of the word in characters.
     pub chars: usize,
 }
@@ -21,7 +21,7 @@ pub fn tokens(text: &str, offset: usize) -> Vec<Token> {
     text::words(text)
         .into_iter()
         .map(|w| Token {
-            stem: text::stem(&text::normalize(&text[w.span.clone()])),
+            stem: text::word_stem(&text[w.span.clone()]),
             chars: text[w.span.clone()].chars().count(),
             span: w.span.start + offset..w.span.end + offset,
         })
@@ -47,7 +47,7 @@ impl<T: Clone> PhraseSet<T> {
             let words: Vec<PhraseWord> = if toks.is_empty() {
                 text::stems(&phrase).into_iter().map(|s| (s, 0)).collect()
             } else {
-                toks.into_iter().map(|t| (t.stem, t.chars)).collect()
+                toks.into_iter().map(|t| (t.stem.to_string(), t.chars)).collect()
             };
             if let Some((first, _)) = words.first() {
                 by_first.entry(first.clone()).or_default().push((words, payload));
@@ -65,7 +65,7 @@ impl<T: Clone> PhraseSet<T> {
     /// ("looked at" and "looking at", "considered" and "considering"), the one whose words are closest in
     /// length to the text's wins: the tense tells a look taken from one planned.
     pub fn match_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T)> {
-        let candidates = self.by_first.get(&tokens.get(i)?.stem)?;
+        let candidates = self.by_first.get(&*tokens.get(i)?.stem)?;
         let distance = |stems: &[PhraseWord]| -> usize {
             stems.iter().zip(&tokens[i..]).map(|((_, chars), t)| t.chars.abs_diff(*chars)).sum()
         };
@@ -73,7 +73,7 @@ impl<T: Clone> PhraseSet<T> {
             .iter()
             .filter(|(stems, _)| {
                 tokens.len() >= i + stems.len()
-                    && stems.iter().zip(&tokens[i..]).all(|((s, chars), t)| *s == t.stem && t.chars + 1 >= *chars)
+                    && stems.iter().zip(&tokens[i..]).all(|((s, chars), t)| **s == *t.stem && t.chars + 1 >= *chars)
             })
             .min_by_key(|(stems, _)| (std::cmp::Reverse(stems.len()), distance(stems)))
             .map(|(stems, payload)| (stems.len(), payload))

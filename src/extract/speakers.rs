@@ -204,6 +204,11 @@ impl SpeakerRules {
     }
 
     fn parse_marked(&self, line: &str, under_marker: bool) -> Option<Vec<SpeakerLine>> {
+        // Every name takes two capitalised words, or under a marker a capitalised first name: a line
+        // without them names nobody, whatever its markup (which only ever removes capitals).
+        if !has_word_capitals(line, if under_marker { 1 } else { 2 }) {
+            return None;
+        }
         let (marked, rest) = self.strip_marker(&clean_markup(line));
         let marked = marked || under_marker;
         if rest.chars().count() > 300 || rest.is_empty() {
@@ -383,6 +388,9 @@ impl SpeakerRules {
     /// "Title - Name. A comment …". Returns the title and the speakers. After "by"/"от" a name needs only
     /// its shape; elsewhere one of its words must be a known first name.
     pub fn split_title_speaker(&self, head: &str) -> Option<(String, Vec<SpeakerLine>)> {
+        if !has_word_capitals(head, 2) {
+            return None;
+        }
         let text = clean_markup(head);
         let seps = self.separators(&text);
         for (k, &(sep_start, sep_end, by)) in std::iter::once(&(0, 0, false)).chain(&seps).enumerate() {
@@ -487,6 +495,23 @@ impl SpeakerRules {
 /// Words spaced for matching inside a line: "и" → " и ".
 fn spaced(words: &[String]) -> Vec<String> {
     words.iter().map(|w| format!(" {w} ")).collect()
+}
+
+/// True when at least `n` capitals open a word: an upper-case letter not preceded by a letter. A cheap
+/// necessary condition for a personal name (see [`is_capitalised_word`]), checked before any parsing.
+fn has_word_capitals(text: &str, n: usize) -> bool {
+    let mut previous_is_letter = false;
+    let mut found = 0;
+    for c in text.chars() {
+        if c.is_uppercase() && !previous_is_letter {
+            found += 1;
+            if found >= n {
+                return true;
+            }
+        }
+        previous_is_letter = c.is_alphabetic();
+    }
+    false
 }
 
 fn is_capitalised_word(word: &str) -> bool {
@@ -653,6 +678,15 @@ mod tests {
 
     fn one(name: &str, role: Option<&str>, org: Option<&str>) -> Vec<(String, Option<String>, Option<String>)> {
         vec![(name.into(), role.map(Into::into), org.map(Into::into))]
+    }
+
+    #[test]
+    fn word_capitals_count_only_capitals_that_open_a_word() {
+        assert!(has_word_capitals("**Jane** [Doe](https://x.y)", 2));
+        assert!(has_word_capitals("2016.11.30Иван Петров", 2));
+        assert!(!has_word_capitals("Репликация запросов через PostgreSQL", 3));
+        assert!(!has_word_capitals("Выбрали stolon", 2));
+        assert!(has_word_capitals("Steve sloka", 1));
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct CueRules {
     anaphors: rustc_hash::FxHashSet<String>,
     transitions: Vec<String>,
     links: Vec<String>,
+    /// The first characters of the transitions and links: a text with none of them has neither.
+    symbol_starts: Vec<char>,
     source_phrases: PhraseSet<()>,
 }
 
@@ -68,6 +70,13 @@ impl CueRules {
                 .collect(),
             transitions: cues.iter().filter(|c| c.kind == CueKind::Transition).map(|c| c.phrase.clone()).collect(),
             links: cues.iter().filter(|c| c.kind == CueKind::Link).map(|c| c.phrase.clone()).collect(),
+            symbol_starts: {
+                let symbols = cues.iter().filter(|c| matches!(c.kind, CueKind::Transition | CueKind::Link));
+                let mut starts: Vec<char> = symbols.filter_map(|c| c.phrase.chars().next()).collect();
+                starts.sort_unstable();
+                starts.dedup();
+                starts
+            },
             source_phrases: PhraseSet::new(
                 cues.iter().filter(|c| c.kind == CueKind::Source).map(|c| (c.phrase.clone(), ())),
             ),
@@ -277,13 +286,17 @@ impl CueRules {
                 items.push((words[range.start].span.start, Item::Marker(kind)));
             }
         }
-        let links = SpanSet::new(
-            self.links.iter().flat_map(|symbol| text.match_indices(symbol.as_str()).map(|(at, s)| at..at + s.len())),
-        );
-        for symbol in &self.transitions {
-            for (at, s) in text.match_indices(symbol.as_str()) {
-                if !links.covers(&(at..at + s.len())) {
-                    items.push((segment.start + at, Item::Arrow));
+        if text.contains(self.symbol_starts.as_slice()) {
+            let links = SpanSet::new(
+                self.links
+                    .iter()
+                    .flat_map(|symbol| text.match_indices(symbol.as_str()).map(|(at, s)| at..at + s.len())),
+            );
+            for symbol in &self.transitions {
+                for (at, s) in text.match_indices(symbol.as_str()) {
+                    if !links.covers(&(at..at + s.len())) {
+                        items.push((segment.start + at, Item::Arrow));
+                    }
                 }
             }
         }

@@ -9,7 +9,8 @@ use crate::ontology::Ontology;
 use crate::vocab::{SCHEMA, SKOS, TG, XSD};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Facts about the notes file itself.
 #[derive(Debug, Clone)]
@@ -84,7 +85,7 @@ impl<'a> GraphEncoder<'a> {
             writer,
             talk_iris: TalkIris::default(),
             described: BTreeSet::new(),
-            shared: HashSet::new(),
+            shared: HashSet::default(),
         };
         let w = &mut encoder.writer;
         w.link(&encoder.notes, rdf::TYPE.as_str(), &TG.iri("NotesFile"));
@@ -129,7 +130,7 @@ impl<'a> GraphEncoder<'a> {
             _ => false,
         };
         let keep: Vec<bool> = {
-            let mut seen: HashSet<&Quad> = HashSet::new();
+            let mut seen: HashSet<&Quad> = HashSet::default();
             let fresh = self.writer.quads[from..].iter();
             fresh.map(|q| seen.insert(q) && (owned_by_talk(q) || !self.shared.contains(q))).collect()
         };

@@ -65,7 +65,9 @@ try {
   await page.screenshot({ path: join(shots, "person.png"), fullPage: true });
   await page.goBack();
   await page.goBack();
-  await page.waitForSelector("table.stances");
+  // The talk page has a stances table too: wait for the Stolon page itself, not any table.
+  await page.waitForFunction(() => document.querySelector("main h1")?.textContent.trim() === "Stolon"
+    && document.querySelector("table.stances"));
 
   // Clicking the evidence opens the notes file at that line.
   await row.locator("a.source").click();
@@ -121,7 +123,7 @@ try {
 
   // A note written while the page is open shows up on it.
   await page.goto(url + "#/search/cockroachdb");
-  await page.waitForSelector("main h1");
+  await page.waitForFunction(() => document.querySelector("main h1")?.textContent.includes("cockroachdb"));
   check(await page.locator(".results a").count() === 0, "before the edit nothing is called CockroachDB");
   writeFileSync(join(notesDir, "zz-live-edit.md"),
     "# Ingest at scale\n\nSpeaker: Jane Doe (Globex)\n\nGlobex moved from MySQL to CockroachDB last year.\n");
