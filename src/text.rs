@@ -105,23 +105,27 @@ pub fn stem(word: &str) -> String {
     })
 }
 
-/// The stem of one word as written (any case, ё or е), shared: the same word, met again, costs a lookup
-/// and a reference count, not a lower-casing, a stemming and two strings.
-pub fn word_stem(word: &str) -> std::sync::Arc<str> {
+/// A word as written, normalised and stemmed, each shared.
+pub type NormalStem = (std::sync::Arc<str>, std::sync::Arc<str>);
+
+/// The normalised form and the stem of one word as written (any case, ё or е), shared: the same word, met
+/// again, costs a lookup and two reference counts, not a lower-casing, a stemming and two strings.
+pub fn word_stem(word: &str) -> NormalStem {
     thread_local! {
-        static CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, std::sync::Arc<str>>> = Default::default();
+        static CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, NormalStem>> = Default::default();
     }
     CACHE.with(|cache| {
         if let Some(hit) = cache.borrow().get(word) {
             return hit.clone();
         }
-        let stemmed: std::sync::Arc<str> = stem_uncached(&normalize(word)).into();
+        let normal = normalize(word);
+        let found: NormalStem = (normal.as_str().into(), stem_uncached(&normal).into());
         let mut cache = cache.borrow_mut();
         if cache.len() > 200_000 {
             cache.clear();
         }
-        cache.insert(word.into(), stemmed.clone());
-        stemmed
+        cache.insert(word.into(), found.clone());
+        found
     })
 }
 

@@ -12,6 +12,8 @@ pub struct Token {
     pub span: Range<usize>,
     /// Snowball stem of the normalised word, shared by every occurrence of the word.
     pub stem: std::sync::Arc<str>,
+    /// The word normalised (lower case, ё as е): what tells apart two inflections of one stem.
+    pub word: std::sync::Arc<str>,
     /// Length of the word in characters.
     pub chars: usize,
 }
@@ -20,16 +22,20 @@ pub struct Token {
 pub fn tokens(text: &str, offset: usize) -> Vec<Token> {
     text::words(text)
         .into_iter()
-        .map(|w| Token {
-            stem: text::word_stem(&text[w.span.clone()]),
-            chars: text[w.span.clone()].chars().count(),
-            span: w.span.start + offset..w.span.end + offset,
+        .map(|w| {
+            let (word, stem) = text::word_stem(&text[w.span.clone()]);
+            Token {
+                stem,
+                word,
+                chars: text[w.span.clone()].chars().count(),
+                span: w.span.start + offset..w.span.end + offset,
+            }
         })
         .collect()
 }
 
-/// One word of a phrase: its stem and its length in characters.
-type PhraseWord = (String, usize);
+/// One word of a phrase: its stem, its length in characters and the word itself, normalised.
+type PhraseWord = (String, usize, String);
 
 /// A set of phrases, each with a payload, matched on stems.
 #[derive(Debug, Clone)]
@@ -45,11 +51,11 @@ impl<T: Clone> PhraseSet<T> {
         for (phrase, payload) in phrases {
             let toks = tokens(&phrase, 0);
             let words: Vec<PhraseWord> = if toks.is_empty() {
-                text::stems(&phrase).into_iter().map(|s| (s, 0)).collect()
+                text::stems(&phrase).into_iter().map(|s| (s, 0, String::new())).collect()
             } else {
-                toks.into_iter().map(|t| (t.stem.to_string(), t.chars)).collect()
+                toks.into_iter().map(|t| (t.stem.to_string(), t.chars, t.word.to_string())).collect()
             };
-            if let Some((first, _)) = words.first() {
+            if let Some((first, ..)) = words.first() {
                 by_first.entry(first.clone()).or_default().push((words, payload));
             }
         }
@@ -62,21 +68,25 @@ impl<T: Clone> PhraseSet<T> {
     /// The longest phrase starting at token `i`: its length in tokens and payload. A word matches a
     /// phrase word of the same stem that is at most one character longer: an inflection, not a shorter
     /// word the stemmer folds in ("Custom" is not "customer"). Of two phrases the stemmer folds together
-    /// ("looked at" and "looking at", "considered" and "considering"), the one whose words are closest in
-    /// length to the text's wins: the tense tells a look taken from one planned.
+    /// ("looked at" and "looking at", "рассматривали" and "рассматриваем"), the one whose words share the
+    /// longest beginnings with the text's wins ("рассматривала" is past like "рассматривали"), then the
+    /// one closest in length: the tense tells a look taken from one planned.
     pub fn match_at(&self, tokens: &[Token], i: usize) -> Option<(usize, &T)> {
         let candidates = self.by_first.get(&*tokens.get(i)?.stem)?;
-        let distance = |stems: &[PhraseWord]| -> usize {
-            stems.iter().zip(&tokens[i..]).map(|((_, chars), t)| t.chars.abs_diff(*chars)).sum()
+        let farness = |words: &[PhraseWord]| -> (std::cmp::Reverse<usize>, usize) {
+            let pairs = || words.iter().zip(&tokens[i..]);
+            let shared = pairs().map(|((.., word), t)| common_prefix(word, &t.word)).sum();
+            let distance = pairs().map(|((_, chars, _), t)| t.chars.abs_diff(*chars)).sum();
+            (std::cmp::Reverse(shared), distance)
         };
         candidates
             .iter()
-            .filter(|(stems, _)| {
-                tokens.len() >= i + stems.len()
-                    && stems.iter().zip(&tokens[i..]).all(|((s, chars), t)| **s == *t.stem && t.chars + 1 >= *chars)
+            .filter(|(words, _)| {
+                tokens.len() >= i + words.len()
+                    && words.iter().zip(&tokens[i..]).all(|((s, chars, _), t)| **s == *t.stem && t.chars + 1 >= *chars)
             })
-            .min_by_key(|(stems, _)| (std::cmp::Reverse(stems.len()), distance(stems)))
-            .map(|(stems, payload)| (stems.len(), payload))
+            .min_by_key(|(words, _)| (std::cmp::Reverse(words.len()), farness(words)))
+            .map(|(words, payload)| (words.len(), payload))
     }
 
     /// Every non-overlapping match, left to right: (token range, payload).
@@ -114,6 +124,11 @@ impl<T: Clone> PhraseSet<T> {
     }
 }
 
+/// How many characters two words share from their start.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +164,18 @@ mod tests {
         let cues = PhraseSet::new([("looked at".to_string(), 1), ("looking at".to_string(), 2)]);
         assert_eq!(cues.find_all(&tokens("we looked at Spanner", 0)), vec![(1..3, 1)]);
         assert_eq!(cues.find_all(&tokens("now looking at Tempo", 0)), vec![(1..3, 2)]);
+    }
+
+    #[test]
+    fn of_forms_of_one_length_the_one_sharing_the_longer_beginning_wins() {
+        // One stem, one length: the past "рассматривали" and the present "рассматриваем".
+        let cues = PhraseSet::new([("рассматривали".to_string(), 1), ("рассматриваем".to_string(), 2)]);
+        let kind = |text: &str| cues.find_all(&tokens(text, 0)).first().map(|(_, k)| *k);
+        assert_eq!(kind("Рассматриваем Consul"), Some(2));
+        assert_eq!(kind("рассматривали Consul"), Some(1));
+        assert_eq!(kind("Команда рассматривала Consul"), Some(1));
+        let cues = PhraseSet::new([("рассматриваем".to_string(), 2), ("рассматривали".to_string(), 1)]);
+        assert_eq!(cues.find_all(&tokens("рассматривали Consul", 0)).first().map(|(_, k)| *k), Some(1));
     }
 
     #[test]

@@ -19,9 +19,9 @@ pub struct CueRules {
     cues: PhraseSet<CueKind>,
     markers: PhraseSet<CueKind>,
     /// Clause breaks are uninflected words, matched as written: by stem "хотим" would be "хотя".
-    breaks: rustc_hash::FxHashSet<String>,
+    breaks: WrittenWords,
     /// Words that refer back ("it", "него"), matched as written like the breaks.
-    anaphors: rustc_hash::FxHashSet<String>,
+    anaphors: WrittenWords,
     transitions: Vec<String>,
     links: Vec<String>,
     /// The first characters of the transitions and links: a text with none of them has neither.
@@ -58,16 +58,8 @@ impl CueRules {
         CueRules {
             cues: of(|k| matches!(k, CueKind::Stance(_) | CueKind::Migration | CueKind::Example)),
             markers: of(|k| matches!(k, CueKind::Source | CueKind::Target)),
-            breaks: cues
-                .iter()
-                .filter(|c| c.kind == CueKind::Break)
-                .map(|c| crate::text::normalize(&c.phrase))
-                .collect(),
-            anaphors: cues
-                .iter()
-                .filter(|c| c.kind == CueKind::Anaphor)
-                .map(|c| crate::text::normalize(&c.phrase))
-                .collect(),
+            breaks: WrittenWords::new(cues, CueKind::Break),
+            anaphors: WrittenWords::new(cues, CueKind::Anaphor),
             transitions: cues.iter().filter(|c| c.kind == CueKind::Transition).map(|c| c.phrase.clone()).collect(),
             links: cues.iter().filter(|c| c.kind == CueKind::Link).map(|c| c.phrase.clone()).collect(),
             symbol_starts: {
@@ -121,8 +113,7 @@ impl CueRules {
             any_assigned |= assigned_here;
             // "смотрели на X, но отказались", "tried X, dropped it": a cue standing alone after a break, or
             // beside a word that refers back, has the last word on X.
-            let refers_back =
-                seg_toks.iter().any(|t| self.anaphors.contains(&crate::text::normalize(&sentence[t.span.clone()])));
+            let refers_back = seg_toks.iter().any(|t| self.anaphors.has(&sentence[t.span.clone()], t.chars));
             if here.is_empty()
                 && (hard || refers_back)
                 && let Some(stance) = orphan_stance(&items)
@@ -356,8 +347,29 @@ fn assign_all(indices: &[usize], kind: CueKind, source: bool, out: &mut Sentence
     }
 }
 
+/// Cue words of one kind matched as written (lower case, ё as е), not by stem.
+struct WrittenWords {
+    words: rustc_hash::FxHashSet<String>,
+    /// The longest word's length in characters: a longer word is none of them, found without lower-casing.
+    longest: usize,
+}
+
+impl WrittenWords {
+    fn new(cues: &[Cue], kind: CueKind) -> Self {
+        let words: rustc_hash::FxHashSet<String> =
+            cues.iter().filter(|c| c.kind == kind).map(|c| crate::text::normalize(&c.phrase)).collect();
+        let longest = words.iter().map(|w| w.chars().count()).max().unwrap_or(0);
+        WrittenWords { words, longest }
+    }
+
+    /// True when `word` (of `chars` characters) is one of the words.
+    fn has(&self, word: &str, chars: usize) -> bool {
+        chars <= self.longest && self.words.contains(&crate::text::normalize(word))
+    }
+}
+
 /// Cuts a sentence at commas (soft) and at `;`, `:` and break words (hard).
-fn segments(sentence: &str, toks: &[Token], breaks: &rustc_hash::FxHashSet<String>) -> Vec<(Range<usize>, bool)> {
+fn segments(sentence: &str, toks: &[Token], breaks: &WrittenWords) -> Vec<(Range<usize>, bool)> {
     let mut cuts: Vec<(usize, usize, bool)> = Vec::new();
     for (i, c) in sentence.char_indices() {
         match c {
@@ -366,7 +378,7 @@ fn segments(sentence: &str, toks: &[Token], breaks: &rustc_hash::FxHashSet<Strin
             _ => {}
         }
     }
-    for t in toks.iter().filter(|t| breaks.contains(&crate::text::normalize(&sentence[t.span.clone()]))) {
+    for t in toks.iter().filter(|t| breaks.has(&sentence[t.span.clone()], t.chars)) {
         cuts.push((t.span.start, t.span.end, true));
     }
     cuts.sort();

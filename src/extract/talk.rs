@@ -723,6 +723,7 @@ fn line_stances(
             .map(|t| super::phrases::Token {
                 span: t.span.start - sentence.start..t.span.end - sentence.start,
                 stem: t.stem.clone(),
+                word: t.word.clone(),
                 chars: t.chars,
             })
             .collect();
