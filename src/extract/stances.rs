@@ -46,6 +46,9 @@ enum Item {
     Cue(CueKind, bool),
     Marker(CueKind),
     Arrow,
+    /// A source word right before a target word ("replaced by", "заменили на"): the passive of a
+    /// replacement, whose replaced technology stands before it.
+    Replaced,
     Mention(usize),
 }
 
@@ -186,6 +189,12 @@ impl CueRules {
                     dropped.clear();
                     replacing = false;
                 }
+                // "Nagios was replaced by Prometheus", "X заменили на Y": what was replaced comes first.
+                Item::Replaced => {
+                    assign_all(&before, CueKind::Migration, true, out);
+                    assigned |= !before.is_empty();
+                    before.clear();
+                }
                 Item::Marker(kind) => {
                     source = kind == CueKind::Source;
                     targeted |= kind == CueKind::Target;
@@ -273,8 +282,13 @@ impl CueRules {
                     self.source_phrases.match_at(phrase_tokens, 0).is_some_and(|(n, _)| n == phrase_tokens.len());
                 items.push((words[range.end - 1].span.end, Item::Cue(kind, is_source)));
             }
-            for (range, kind) in self.markers.find_all(words) {
-                items.push((words[range.start].span.start, Item::Marker(kind)));
+            let markers = self.markers.find_all(words);
+            for (k, (range, kind)) in markers.iter().enumerate() {
+                let after_source = k > 0 && markers[k - 1].1 == CueKind::Source && markers[k - 1].0.end == range.start;
+                if *kind == CueKind::Target && after_source {
+                    items.push((words[range.start].span.start, Item::Replaced));
+                }
+                items.push((words[range.start].span.start, Item::Marker(*kind)));
             }
         }
         if text.contains(self.symbol_starts.as_slice()) {
@@ -435,6 +449,28 @@ mod tests {
         assert_eq!(
             stances("перешли на Kafka с RabbitMQ", &["Kafka", "RabbitMQ"]),
             vec![Some(Adopted), Some(MigratedFrom)]
+        );
+    }
+
+    #[test]
+    fn a_passive_replacement_leaves_what_stands_before_it() {
+        assert_eq!(
+            stances("Nagios was replaced by Prometheus last year", &["Nagios", "Prometheus"]),
+            vec![Some(MigratedFrom), Some(Adopted)]
+        );
+        assert_eq!(
+            stances("Jenkins заменили на GitLab CI", &["Jenkins", "GitLab CI"]),
+            vec![Some(MigratedFrom), Some(Adopted)]
+        );
+        // The active voice, "instead of", and a range between two numbers keep their readings.
+        assert_eq!(
+            stances("replaced Nagios with Prometheus", &["Nagios", "Prometheus"]),
+            vec![Some(MigratedFrom), Some(Adopted)]
+        );
+        assert_eq!(stances("Kafka from 3 to 12 brokers", &["Kafka"]), vec![None]);
+        assert_eq!(
+            stances("Prometheus вместо Nagios", &["Prometheus", "Nagios"]),
+            stances("Prometheus instead of Nagios", &["Prometheus", "Nagios"])
         );
     }
 
