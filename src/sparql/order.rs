@@ -73,25 +73,34 @@ impl Ordered {
     /// Sorts and slices the rows of the unordered query; `None` when a key holds a literal this module
     /// does not order (the engine must then run the original query).
     pub fn sort(&self, rows: Vec<QuerySolution>) -> Option<Vec<QuerySolution>> {
-        let mut keyed: Vec<(Vec<Key<'_>>, usize)> = Vec::with_capacity(rows.len());
-        for (i, row) in rows.iter().enumerate() {
-            let keys = self.keys.iter().map(|(v, _)| Key::of(row.get(v))).collect::<Option<Vec<_>>>()?;
-            keyed.push((keys, i));
+        // Each ordering key becomes a rank among its column's distinct values (a few hundred technologies
+        // or files for tens of thousands of rows), so rows compare as small integers.
+        let width = self.keys.len();
+        let mut ranks: Vec<u32> = vec![0; rows.len() * width];
+        for (column, (variable, descending)) in self.keys.iter().enumerate() {
+            // Every row has the same variables: the key's place among them is looked up once.
+            let place = rows.first().and_then(|r| r.variables().iter().position(|v| v == variable));
+            let mut keys = Vec::with_capacity(rows.len());
+            for row in &rows {
+                keys.push(Key::of(place.and_then(|p| row.get(p)))?);
+            }
+            for (row, rank) in column_ranks(&keys, *descending).into_iter().enumerate() {
+                ranks[row * width + column] = rank;
+            }
         }
-        let order = |(a, i): &(Vec<Key<'_>>, usize), (b, j): &(Vec<Key<'_>>, usize)| {
-            self.compare(a, b).then_with(|| self.tie(&rows[*i], &rows[*j]))
-        };
+        let of = |i: usize| &ranks[i * width..(i + 1) * width];
+        let order = |i: &usize, j: &usize| of(*i).cmp(of(*j)).then_with(|| self.tie(&rows[*i], &rows[*j]));
+        let mut indices: Vec<usize> = (0..rows.len()).collect();
         // A page needs only its first rows in order: select them, then sort those.
         if let Some(end) = self.length.map(|n| self.start.saturating_add(n))
-            && end < keyed.len()
+            && end < indices.len()
         {
-            keyed.select_nth_unstable_by(end, order);
-            keyed.truncate(end);
+            indices.select_nth_unstable_by(end, order);
+            indices.truncate(end);
         }
-        keyed.sort_unstable_by(order);
-        let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+        indices.sort_unstable_by(order);
         let mut slots: Vec<Option<QuerySolution>> = rows.into_iter().map(Some).collect();
-        let sorted = order.into_iter().filter_map(|i| slots[i].take());
+        let sorted = indices.into_iter().filter_map(|i| slots[i].take());
         Some(sorted.skip(self.start).take(self.length.unwrap_or(usize::MAX)).collect())
     }
 
@@ -115,20 +124,41 @@ impl Ordered {
         }
         Ordering::Equal
     }
+}
 
-    fn compare(&self, a: &[Key<'_>], b: &[Key<'_>]) -> Ordering {
-        for ((ka, kb), (_, descending)) in a.iter().zip(b).zip(&self.keys) {
-            let ord = ka.cmp(kb);
-            if ord != Ordering::Equal {
-                return if *descending { ord.reverse() } else { ord };
-            }
+/// Each key's rank among the distinct keys of its column, in the column's order (keys that compare
+/// equal share a rank; descending reverses the ranks).
+fn column_ranks(keys: &[Key<'_>], descending: bool) -> Vec<u32> {
+    let mut distinct: rustc_hash::FxHashMap<&Key<'_>, u32> = rustc_hash::FxHashMap::default();
+    let mut values: Vec<&Key<'_>> = Vec::new();
+    let slots: Vec<u32> = keys
+        .iter()
+        .map(|k| {
+            *distinct.entry(k).or_insert_with(|| {
+                values.push(k);
+                values.len() as u32 - 1
+            })
+        })
+        .collect();
+    let mut by_order: Vec<u32> = (0..values.len() as u32).collect();
+    by_order.sort_unstable_by(|a, b| values[*a as usize].cmp(values[*b as usize]));
+    let mut rank_of_slot = vec![0u32; values.len()];
+    let mut rank = 0u32;
+    for (k, slot) in by_order.iter().enumerate() {
+        if k > 0 && values[by_order[k - 1] as usize].cmp(values[*slot as usize]) != Ordering::Equal {
+            rank += 1;
         }
-        Ordering::Equal
+        rank_of_slot[*slot as usize] = rank;
     }
+    let last = rank;
+    slots
+        .into_iter()
+        .map(|s| if descending { last - rank_of_slot[s as usize] } else { rank_of_slot[s as usize] })
+        .collect()
 }
 
 /// A row's value for one ordering key, decoded once.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 enum Key<'a> {
     Unbound,
     Blank(&'a str),
@@ -137,7 +167,7 @@ enum Key<'a> {
 }
 
 /// A literal of a kind this module orders: a string, a language-tagged string or an integer.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 struct LiteralKey<'a> {
     value: &'a str,
     datatype: &'a str,

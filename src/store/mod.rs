@@ -7,8 +7,8 @@
 
 use crate::vocab::{META_GRAPH, TG, ontology_graph};
 use anyhow::Result;
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::Store;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -116,24 +116,45 @@ fn looks_like_store(dir: &Path) -> bool {
     empty || dir.join("CURRENT").exists() || dir.join("LOCK").exists()
 }
 
-/// Paths and hashes of the files the store holds, by relative path.
+/// Paths and hashes of the files the store holds, by relative path: each notes graph's `tg:NotesFile`
+/// node, read by index lookups (a canned query asks for it on every call).
 pub fn manifest(store: &Store) -> Result<BTreeMap<String, (String, String)>> {
-    let query = format!(
-        "SELECT ?g ?path ?sha WHERE {{ GRAPH ?g {{ ?g a <{}> ; <{}> ?path ; <{}> ?sha }} }}",
-        TG.iri("NotesFile"),
-        TG.iri("path"),
-        TG.iri("sha256")
-    );
+    let paths = own_values(store, "path")?;
+    let shas = own_values(store, "sha256")?;
+    let notes_file = NamedNode::new_unchecked(TG.iri("NotesFile"));
+    let mut typed = std::collections::HashSet::new();
+    for quad in store.quads_for_pattern(None, Some(rdf::TYPE), Some(notes_file.as_ref().into()), None) {
+        let quad = quad?;
+        if let (NamedOrBlankNode::NamedNode(subject), GraphName::NamedNode(graph)) = (&quad.subject, &quad.graph_name)
+            && subject == graph
+        {
+            typed.insert(graph.as_str().to_string());
+        }
+    }
     let mut out = BTreeMap::new();
-    if let QueryResults::Solutions(rows) = SparqlEvaluator::new().parse_query(&query)?.on_store(store).execute()? {
-        for row in rows {
-            let row = row?;
-            let text = |v: &str| match row.get(v) {
-                Some(Term::Literal(l)) => l.value().to_string(),
-                Some(Term::NamedNode(n)) => n.as_str().to_string(),
+    for (graph, path) in paths {
+        if let Some(sha) = shas.get(&graph).filter(|_| typed.contains(&graph)) {
+            out.insert(path, (graph, sha.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// The values of `tg:<local>` that each named graph states about its own name, by graph.
+fn own_values(store: &Store, local: &str) -> Result<std::collections::HashMap<String, String>> {
+    let predicate = NamedNode::new_unchecked(TG.iri(local));
+    let mut out = std::collections::HashMap::new();
+    for quad in store.quads_for_pattern(None, Some(predicate.as_ref()), None, None) {
+        let quad = quad?;
+        if let (NamedOrBlankNode::NamedNode(subject), GraphName::NamedNode(graph)) = (&quad.subject, &quad.graph_name)
+            && subject == graph
+        {
+            let value = match &quad.object {
+                Term::Literal(l) => l.value().to_string(),
+                Term::NamedNode(n) => n.as_str().to_string(),
                 _ => String::new(),
             };
-            out.insert(text("path"), (text("g"), text("sha")));
+            out.insert(graph.as_str().to_string(), value);
         }
     }
     Ok(out)
