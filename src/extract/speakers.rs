@@ -221,7 +221,7 @@ impl SpeakerRules {
         if let Some(one) = self.name_from_org(&rest) {
             return (marked || self.is_person(&one.name)).then(|| vec![one]);
         }
-        let parts = split_parts(&rest);
+        let parts = cut_at_prose(split_parts(&rest));
         let names = self.leading_names(&parts, under_marker);
         if names.is_empty() || (!marked && !self.plausible_unmarked(&parts, &names)) {
             return None;
@@ -282,6 +282,10 @@ impl SpeakerRules {
 
     /// "Name (Company)" or "Name (@handle)": the name part.
     fn name_with_parenthesis(&self, part: &str) -> Option<(String, String)> {
+        // The parenthesis closes the part: "Tom Becker (Delivery Hero) compared …" is a sentence.
+        if !part.trim_end().ends_with(')') {
+            return None;
+        }
         let open = part.find('(')?;
         let name = part[..open].trim();
         let inner = part[open + 1..].trim_end_matches(')').trim();
@@ -612,6 +616,21 @@ fn strip_handles(text: &str) -> String {
     kept.join(" ").split_whitespace().collect::<Vec<_>>().join(" ").replace(" ,", ",").replace(" :", ":")
 }
 
+/// The parts up to a "Name (Org)" that prose follows ("Tom Becker (Delivery Hero) compared X, Y and Z"):
+/// what comes after the parenthesis is the sentence, not the speaker's company or role.
+fn cut_at_prose(mut parts: Vec<String>) -> Vec<String> {
+    let prose_at = parts.iter().enumerate().find_map(|(i, p)| {
+        let close = p.find(')')?;
+        let after = p[close + 1..].trim_start();
+        after.chars().next().is_some_and(char::is_lowercase).then_some((i, close))
+    });
+    if let Some((i, close)) = prose_at {
+        parts.truncate(i + 1);
+        parts[i].truncate(close + 1);
+    }
+    parts
+}
+
 /// Cuts a line at commas, semicolons and spaced dashes outside parentheses; "Name (Org)" parts are kept
 /// whole.
 fn split_parts(line: &str) -> Vec<String> {
@@ -687,6 +706,14 @@ mod tests {
         assert!(!has_word_capitals("Репликация запросов через PostgreSQL", 3));
         assert!(!has_word_capitals("Выбрали stolon", 2));
         assert!(has_word_capitals("Steve sloka", 1));
+    }
+
+    #[test]
+    fn prose_after_name_and_company_is_not_their_company() {
+        assert_eq!(
+            parse("Tom Becker (Delivery Hero) compared Zalando's operator, CloudNativePG and Crunchy PGO."),
+            Some(one("Tom Becker", None, Some("Delivery Hero")))
+        );
     }
 
     #[test]

@@ -117,7 +117,12 @@ impl CueRules {
             // "смотрели на X, но отказались", "tried X, dropped it": a cue standing alone after a break, or
             // beside a word that refers back, has the last word on X.
             let refers_back = seg_toks.iter().any(|t| self.anaphors.has(&sentence[t.span.clone()], t.chars));
+            // "Delivery Hero picked CloudNativePG; Crunchy was rejected": a clause whose subject is a name
+            // of its own (capitalised, no technology we know, no cue) is about that, not what came before.
+            let names_another =
+                !refers_back && seg_toks.first().is_some_and(|t| self.is_other_name(sentence, t, &all_mentions));
             if here.is_empty()
+                && !names_another
                 && (hard || refers_back)
                 && let Some(stance) = orphan_stance(&items)
                 && !previous.is_empty()
@@ -132,6 +137,17 @@ impl CueRules {
         }
         give(&previous, orphaned, &mut out);
         out
+    }
+
+    /// True for a capitalised word that is neither in a technology mention nor a cue word by itself.
+    fn is_other_name(&self, sentence: &str, token: &Token, mentions: &SpanSet) -> bool {
+        let capitalised = sentence[token.span.clone()].chars().next().is_some_and(char::is_uppercase);
+        let one = std::slice::from_ref(token);
+        capitalised
+            && !mentions.covers(&token.span)
+            && self.cues.match_at(one, 0).is_none()
+            && self.markers.match_at(one, 0).is_none()
+            && !self.breaks.has(&sentence[token.span.clone()], token.chars)
     }
 
     /// Walks one segment; returns the cue still active at its end.
@@ -246,6 +262,12 @@ impl CueRules {
             }
             Some((CueKind::Stance(s), _)) if governed == 0 && !(any_before || assigned) => {
                 out.unattached = Some(s);
+            }
+            // "Cilium replaced kube-proxy", "Prometheus вместо Nagios": what stands before the word that
+            // names the replaced one is what replaced it.
+            Some((CueKind::Migration, true)) if governed > 0 && !before.is_empty() => {
+                assign_all(&before, CueKind::Migration, false, out);
+                assigned = true;
             }
             _ => {}
         }
@@ -468,10 +490,29 @@ mod tests {
             vec![Some(MigratedFrom), Some(Adopted)]
         );
         assert_eq!(stances("Kafka from 3 to 12 brokers", &["Kafka"]), vec![None]);
+    }
+
+    #[test]
+    fn what_stands_before_a_replacement_word_replaced_what_follows_it() {
+        for sentence in ["Cilium replaced kube-proxy", "Cilium вместо kube-proxy", "Cilium instead of kube-proxy"]
+        {
+            assert_eq!(
+                stances(sentence, &["Cilium", "kube-proxy"]),
+                vec![Some(Adopted), Some(MigratedFrom)],
+                "{sentence}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_clause_naming_something_else_leaves_the_stance_before_it() {
         assert_eq!(
-            stances("Prometheus вместо Nagios", &["Prometheus", "Nagios"]),
-            stances("Prometheus instead of Nagios", &["Prometheus", "Nagios"])
+            stances("Delivery Hero picked CloudNativePG; Crunchy was rejected", &["CloudNativePG"]),
+            vec![Some(Adopted)]
         );
+        // With a word that refers back, or nothing named, the later cue still has the last word.
+        assert_eq!(stances("We picked Consul; Rejected it later", &["Consul"]), vec![Some(Rejected)]);
+        assert_eq!(stances("смотрели на Pulsar; отказались", &["Pulsar"]), vec![Some(Rejected)]);
     }
 
     #[test]
