@@ -113,6 +113,7 @@ pub fn extract_talk(
         // On the line that names the speakers, their company as written is the company, not a product.
         let speaker_line = facts.speakers.iter().any(|s| s.line == line.number);
         add_alias_hits(&masked, &aliases, speaker_line, &mut hits);
+        drop_makers(&masked, &mut hits);
         record_mentions(ex, text, line.number, &hits, &aliases, &mut facts);
         let taken: Vec<Range<usize>> = hits.iter().map(|h| h.span.clone()).collect();
         for span in ex.candidates.find(&masked, &taken) {
@@ -582,6 +583,26 @@ fn add_alias_hits(text: &str, aliases: &[(String, OrgRef)], speaker_line: bool, 
     hits.sort_by_key(|h| h.span.start);
 }
 
+/// Drops the organizations named only as the maker of the technology that follows them ("Zalando's
+/// postgres-operator", "Google’s Spanner"): a maker is no actor of the story.
+fn drop_makers(text: &str, hits: &mut Vec<Hit>) {
+    let makers: Vec<usize> = hits
+        .windows(2)
+        .enumerate()
+        .filter(|(_, pair)| {
+            let between = text.get(pair[0].span.end..pair[1].span.start).unwrap_or("");
+            let possessive = between.strip_prefix("'s").or_else(|| between.strip_prefix("’s"));
+            pair[0].kind == Kind::Organization
+                && pair[1].kind == Kind::Technology
+                && possessive.is_some_and(|rest| !rest.is_empty() && rest.trim().is_empty())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for i in makers.into_iter().rev() {
+        hits.remove(i);
+    }
+}
+
 fn org_of_hit(ex: &Extractor, text: &str, hit: &Hit, aliases: &[(String, OrgRef)]) -> OrgRef {
     if hit.concept == usize::MAX {
         let surface = super::dictionary::fold_same_len(&text[hit.span.clone()]);
@@ -1017,6 +1038,15 @@ mod tests {
         let ex = Extractor::new(crate::ontology::Ontology::builtin().unwrap());
         let source = crate::document::SourceFile { path: "t.md".into(), text: text.into() };
         ex.extract(&crate::document::parse(source, &ex)).talks
+    }
+
+    #[test]
+    fn a_maker_named_before_its_product_is_no_actor() {
+        let found =
+            talks("## Postgres operators\nJane Roe, SRE, Acme\n\nWe moved from Google's Bigtable to Cassandra.\n");
+        let orgs: Vec<&str> = found[0].organizations.keys().map(|o| o.name.as_str()).collect();
+        assert!(!orgs.contains(&"Google"), "{orgs:?}");
+        assert!(found[0].stances.iter().all(|s| s.organization.name == "Acme"), "{:?}", found[0].stances);
     }
 
     #[test]
