@@ -86,23 +86,10 @@ pub fn words(text: &str) -> Vec<Word> {
 }
 
 /// The stem of one (already normalised) word: Russian Snowball for Cyrillic, English for Latin,
-/// the word itself for anything else (numbers, symbols).
+/// the word itself for anything else (numbers, symbols). Shares [`word_stem`]'s cache: normalising a
+/// normalised word changes nothing.
 pub fn stem(word: &str) -> String {
-    thread_local! {
-        static CACHE: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
-    }
-    CACHE.with(|cache| {
-        if let Some(hit) = cache.borrow().get(word) {
-            return hit.clone();
-        }
-        let stemmed = stem_uncached(word);
-        let mut cache = cache.borrow_mut();
-        if cache.len() > 200_000 {
-            cache.clear();
-        }
-        cache.insert(word.to_string(), stemmed.clone());
-        stemmed
-    })
+    word_stem(word).1.to_string()
 }
 
 /// A word as written, normalised and stemmed, each shared.

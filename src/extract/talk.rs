@@ -586,21 +586,18 @@ fn add_alias_hits(text: &str, aliases: &[(String, OrgRef)], speaker_line: bool, 
 /// Drops the organizations named only as the maker of the technology that follows them ("Zalando's
 /// postgres-operator", "Google’s Spanner"): a maker is no actor of the story.
 fn drop_makers(text: &str, hits: &mut Vec<Hit>) {
-    let makers: Vec<usize> = hits
-        .windows(2)
-        .enumerate()
-        .filter(|(_, pair)| {
-            let between = text.get(pair[0].span.end..pair[1].span.start).unwrap_or("");
-            let possessive = between.strip_prefix("'s").or_else(|| between.strip_prefix("’s"));
-            pair[0].kind == Kind::Organization
-                && pair[1].kind == Kind::Technology
-                && possessive.is_some_and(|rest| !rest.is_empty() && rest.trim().is_empty())
-        })
-        .map(|(i, _)| i)
-        .collect();
-    for i in makers.into_iter().rev() {
-        hits.remove(i);
-    }
+    let is_maker = |org: &Hit, next: Option<&Hit>| {
+        let Some(product) = next.filter(|n| org.kind == Kind::Organization && n.kind == Kind::Technology) else {
+            return false;
+        };
+        let between = text.get(org.span.end..product.span.start).unwrap_or("");
+        let possessive = between.strip_prefix("'s").or_else(|| between.strip_prefix("’s"));
+        possessive.is_some_and(|rest| !rest.is_empty() && rest.trim().is_empty())
+    };
+    // One pass, whatever the number of hits: a flag per hit, then one `retain`.
+    let makers: Vec<bool> = (0..hits.len()).map(|i| is_maker(&hits[i], hits.get(i + 1))).collect();
+    let mut flags = makers.into_iter();
+    hits.retain(|_| !flags.next().unwrap_or(false));
 }
 
 fn org_of_hit(ex: &Extractor, text: &str, hit: &Hit, aliases: &[(String, OrgRef)]) -> OrgRef {
