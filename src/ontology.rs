@@ -135,6 +135,9 @@ pub struct Cue {
     pub kind: CueKind,
     /// The phrase as written in `ontology/cues.ttl`.
     pub phrase: String,
+    /// True for a cue that governs only what follows it, a preposition ("without", "без"): with nothing
+    /// after it, it has no stance on what came before ("Kubernetes upgrades without tears").
+    pub forward_only: bool,
 }
 
 /// Structural word lists from `ontology/lexicon.ttl`.
@@ -156,6 +159,8 @@ pub struct Lexicon {
     pub talk_verbs: Vec<String>,
     /// Words job titles are made of.
     pub role_words: Vec<String>,
+    /// Words that join role words into one title ("and", "по"), never a title by themselves.
+    pub role_joiners: Vec<String>,
     /// Lower-case particles inside personal names ("von", "де").
     pub name_particles: Vec<String>,
     /// Words after which an ambiguous name counts as a technology ("на", "with").
@@ -170,6 +175,8 @@ pub struct Lexicon {
     pub name_conjunctions: Vec<String>,
     /// How Russian surnames end in the nominative ("ов", "ский", "енко").
     pub surname_endings: Vec<String>,
+    /// How a short Russian name ending in a consonant ends in the other singular cases ("а", "ом").
+    pub case_endings: Vec<String>,
     /// Words after which a head names its speakers ("by", "от").
     pub title_speaker_markers: Vec<String>,
     /// Words that join a speaker's name to a title ("with").
@@ -357,14 +364,16 @@ fn cues(subjects: &BTreeMap<String, Properties>) -> Vec<Cue> {
     ];
     for (class, kind) in fixed {
         for (_, props) in subjects_of_type(subjects, &TG.iri(class)) {
-            out.extend(literals(props, &phrase).into_iter().map(|p| Cue { kind, phrase: p }));
+            out.extend(literals(props, &phrase).into_iter().map(|p| Cue { kind, phrase: p, forward_only: false }));
         }
     }
+    let forward_class = TG.iri("ForwardCue");
     for (_, props) in subjects_of_type(subjects, &TG.iri("StanceCue")) {
+        let forward_only = iris(props, oxigraph::model::vocab::rdf::TYPE.as_str()).contains(&forward_class);
         let stance = iris(props, &TG.iri("stanceKind")).first().and_then(|i| Stance::from_local_name(TG.local(i)?));
         if let Some(stance) = stance {
             let kind = CueKind::Stance(stance);
-            out.extend(literals(props, &phrase).into_iter().map(|p| Cue { kind, phrase: p }));
+            out.extend(literals(props, &phrase).into_iter().map(|p| Cue { kind, phrase: p.clone(), forward_only }));
         }
     }
     out
@@ -383,6 +392,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         speaker_pronouns: words("SpeakerPronoun"),
         talk_verbs: words("TalkVerb"),
         role_words: words("RoleWord"),
+        role_joiners: words("RoleJoiner"),
         name_particles: words("NameParticle"),
         tech_prepositions: words("TechPreposition"),
         common_words: words("CommonWord"),
@@ -390,6 +400,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         org_head_words: words("OrgHeadWord"),
         name_conjunctions: words("NameConjunction"),
         surname_endings: words("SurnameEnding"),
+        case_endings: words("CaseEnding"),
         title_speaker_markers: words("TitleSpeakerMarker"),
         title_speaker_joiners: words("TitleSpeakerJoiner"),
         head_org_markers: words("HeadOrgMarker"),

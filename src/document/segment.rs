@@ -140,9 +140,9 @@ fn segment_with(
         Structure::Headings(level) => heading_talks(outline, level, rules),
         Structure::ListItems(depth) => {
             let heads = talk_lists(text, lines, &chosen, depth, rules);
-            unit_talks(text, lines, structure, &heads, |j, head| ends_list_item(text, lines, head, j, depth))
+            unit_talks(text, lines, structure, &heads, rules, |j, head| ends_list_item(text, lines, head, j, depth))
         }
-        Structure::Paragraphs => unit_talks(text, lines, structure, &chosen.heads, |_, _| false),
+        Structure::Paragraphs => unit_talks(text, lines, structure, &chosen.heads, rules, |_, _| false),
         Structure::TableRows => table_talks(text, outline, rules),
     };
     let mut talks = talks;
@@ -380,9 +380,32 @@ fn paragraph_heads(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules)
             // A paragraph opening with a quoted title and its speaker ("“Title” by Name. Summary …").
             let quoted = line.starts_with(['"', '“', '«', '„']) && rules.heading_has_speaker(&plain_zone(line));
             // Or a record of labelled fields opening with its speaker ("Speaker: Name" / "Company: …").
-            quoted || rules.is_prose_speaker(line) || (is_labelled(line) && rules.is_speaker_line(line))
+            let record = is_labelled(line) && rules.is_speaker_line(line);
+            // Or a title on a line of its own with the speaker on the next lines of the paragraph ("**Title**"
+            // / "*Name, Company*", "Talk: Title" / "Speaker: Name").
+            let titled = is_title_like(line)
+                && following(lines, i, 2, |l| l.kind != LineKind::Text || after_blank(text, l))
+                    .any(|l| rules.is_speaker_line(&text[l.span.clone()]));
+            quoted || rules.is_prose_speaker(line) || record || titled
         })
         .collect()
+}
+
+/// True for a line that reads as a title: a few words that do not end a sentence.
+fn is_title_like(line: &str) -> bool {
+    let plain = plain_zone(line);
+    let words = plain.split_whitespace().count();
+    (1..=16).contains(&words) && !plain.trim_end().ends_with(['.', ',', ';', ':'])
+}
+
+/// A unit's title from its head line: the head without a title label ("Talk: Title", "Тема: …").
+fn head_title(zone: String, rules: &dyn TalkRules) -> String {
+    match zone.split_once(':') {
+        Some((label, rest)) if is_labelled(&zone) && rules.field_of(label.trim()) == Some("title") => {
+            rest.trim().to_string()
+        }
+        _ => zone,
+    }
 }
 
 /// True for a line that opens with a short label and a colon ("Speaker: …", "**Докладчик:** …").
@@ -504,13 +527,14 @@ fn unit_talks(
     lines: &[Line],
     unit: Structure,
     heads: &[usize],
+    rules: &dyn TalkRules,
     ends: impl Fn(usize, usize) -> bool,
 ) -> Vec<Talk> {
     let mut talks = Vec::with_capacity(heads.len());
     for (k, &head) in heads.iter().enumerate() {
         let next = heads.get(k + 1).copied().unwrap_or(lines.len());
         let line = &lines[head];
-        let zone = plain_zone(&text[line.span.clone()]);
+        let zone = head_title(plain_zone(&text[line.span.clone()]), rules);
         let heading = Heading { level: 0, text: zone, line: line.number, span: line.span.clone() };
         let mut talk = Talk {
             unit,

@@ -52,6 +52,8 @@ pub struct Dictionary {
     exact_patterns: Vec<Pattern>,
     fuzzy: HashMap<String, (Kind, usize, String)>,
     prepositions: Vec<String>,
+    /// Case endings a short Cyrillic organization name takes ("Сбер" → "Сбера").
+    case_endings: Vec<String>,
 }
 
 /// Labels shorter than this never extend into a longer word.
@@ -89,6 +91,7 @@ impl Dictionary {
             exact_patterns: exact.iter().map(|p| p.1).collect(),
             fuzzy,
             prepositions: ontology.lexicon.tech_prepositions.iter().map(|p| text::normalize(p)).collect(),
+            case_endings: ontology.lexicon.case_endings.iter().map(|e| text::normalize(e)).collect(),
         }
     }
 
@@ -98,7 +101,9 @@ impl Dictionary {
         let mut hits: Vec<(Hit, bool)> = Vec::new();
         for m in self.folded.find_iter(&folded) {
             let (pattern, stem_of) = &self.folded_patterns[m.pattern().as_usize()];
-            if let Some(span) = accept(&folded, m.start()..m.end(), pattern.stemmed, stem_of) {
+            let span = accept(&folded, m.start()..m.end(), pattern.stemmed, stem_of)
+                .or_else(|| self.inflected_short_name(text, &folded, m.start()..m.end(), pattern));
+            if let Some(span) = span {
                 hits.push((Hit { kind: pattern.kind, concept: pattern.concept, span }, pattern.ambiguous));
             }
         }
@@ -107,8 +112,11 @@ impl Dictionary {
         let folded_hits = SpanSet::new(hits.iter().map(|(h, _)| h.span.clone()));
         for m in self.exact.find_iter(text) {
             let p = self.exact_patterns[m.pattern().as_usize()];
-            if at_word_bounds(text, m.start()..m.end()) && !folded_hits.overlaps(&(m.start()..m.end())) {
-                hits.push((Hit { kind: p.kind, concept: p.concept, span: m.start()..m.end() }, false));
+            let span = Some(m.start()..m.end())
+                .filter(|s| at_word_bounds(text, s.clone()))
+                .or_else(|| self.inflected_short_name(text, &folded, m.start()..m.end(), &p));
+            if let Some(span) = span.filter(|s| !folded_hits.overlaps(s)) {
+                hits.push((Hit { kind: p.kind, concept: p.concept, span }, false));
             }
         }
         self.add_fuzzy(&folded, &mut hits);
@@ -122,6 +130,27 @@ impl Dictionary {
             .filter(|(h, ambiguous)| !ambiguous || self.technical_context(&line, &h.span))
             .map(|(h, _)| h)
             .collect()
+    }
+
+    /// A short Cyrillic organization name ending in a consonant, in another case ("из Сбера", "в Озоне"):
+    /// the word runs on past the label by one of the lexicon's case endings, and is capitalised as names
+    /// are. Longer names are found by their stem (see [`accept`]).
+    fn inflected_short_name(&self, text: &str, folded: &str, span: Range<usize>, p: &Pattern) -> Option<Range<usize>> {
+        let label = &folded[span.clone()];
+        let short = text::is_cyrillic(label) && label.chars().count() < MIN_STEMMED && !label.contains(' ');
+        let consonant = label.chars().next_back().is_some_and(|c| !"аеёиоуыэюяйь".contains(c));
+        let capitalised = text[span.start..].chars().next().is_some_and(char::is_uppercase);
+        if p.kind != Kind::Organization
+            || !short
+            || !consonant
+            || !capitalised
+            || is_word_byte_char(folded, span.start, true)
+        {
+            return None;
+        }
+        let rest = &folded[span.end..];
+        let end = rest.find(|c: char| !text::is_word_char(c)).map_or(folded.len(), |i| span.end + i);
+        self.case_endings.iter().any(|e| e == &folded[span.end..end]).then_some(span.start..end)
     }
 
     fn add_fuzzy(&self, folded: &str, hits: &mut Vec<(Hit, bool)>) {
@@ -344,6 +373,26 @@ mod tests {
     #[test]
     fn finds_inflected_russian_names() {
         assert_eq!(names("положили всё в кафку, мониторим постгрес"), vec!["Apache Kafka", "PostgreSQL"]);
+    }
+
+    #[test]
+    fn short_russian_company_names_take_case_endings() {
+        let sber = o_label("Сбер");
+        assert_eq!(names("Иван из Сбера, потом в Сбере и со Сбером"), vec![sber.clone(), sber.clone(), sber]);
+        // A name that is also a word ("озон") matches only as written, and so in its other cases too.
+        assert_eq!(names("Ольга из Озона"), vec![o_label("Озон")]);
+        assert!(names("слой озона").is_empty());
+        // Only capitalised, only organizations, only the listed endings.
+        assert!(names("сбера нет").is_empty());
+        assert!(!names("Сберовский подход").contains(&o_label("Сбер")));
+        assert!(!names("позвали Шефа").iter().any(|n| n == "Chef"));
+    }
+
+    fn o_label(alias: &str) -> String {
+        let o = Ontology::builtin().unwrap();
+        let d = Dictionary::new(&o);
+        let hit = d.scan(alias).pop().unwrap();
+        o.organizations[hit.concept].pref_label.clone()
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct SpeakerRules {
     conjunctions: Vec<String>,
     /// " by ", " от ": after these a head names its speakers.
     title_markers: Vec<String>,
+    /// "and", "по": words inside a job title, never one by themselves.
+    role_joiners: Vec<String>,
     /// " with ": joins a speaker to a title.
     joiners: Vec<String>,
     /// "a ", "the ": dropped before a job title.
@@ -39,7 +41,8 @@ impl SpeakerRules {
         let set = |words: &[String]| PhraseSet::new(words.iter().map(|w| (w.clone(), ())));
         SpeakerRules {
             markers: set(&lexicon.speaker_markers),
-            roles: set(&lexicon.role_words),
+            roles: set(&[&lexicon.role_words[..], &lexicon.role_joiners[..]].concat()),
+            role_joiners: lexicon.role_joiners.iter().map(|w| crate::text::normalize(w)).collect(),
             particles: set(&lexicon.name_particles),
             talk_verbs: set(&lexicon.talk_verbs),
             affiliations: set(&lexicon.affiliation_markers),
@@ -86,7 +89,7 @@ impl SpeakerRules {
         if let Some(m) = marker
             && let Some((name, role)) = self.name_and_role(&line[..toks[m].span.start])
         {
-            let first = self.organization_start(toks, m, verb);
+            let first = self.organization_start(line, toks, m, verb);
             let org = line[toks[first].span.start..toks[verb - 1].span.end].trim().trim_end_matches(',').trim();
             let capitalised = org.chars().next().is_some_and(|c| c.is_uppercase() || c == '«' || c == '"');
             return capitalised.then(|| SpeakerLine { name, role, organization: Some(org.to_string()) });
@@ -100,9 +103,14 @@ impl SpeakerRules {
     /// Where the organization after the affiliation marker at token `marker` starts (before `end`): past
     /// the marker and any kind of organization ("из компании Picodata", "from the startup Acme"), never
     /// past the last token before `end` (which must be after the marker).
-    fn organization_start(&self, toks: &[super::phrases::Token], marker: usize, end: usize) -> usize {
+    fn organization_start(&self, text: &str, toks: &[super::phrases::Token], marker: usize, end: usize) -> usize {
         let mut first = marker + self.affiliations.match_at(toks, marker).map_or(1, |(n, _)| n);
-        while first + 1 < end && self.affiliation_nouns.match_at(toks, first).is_some_and(|(n, _)| n == 1) {
+        // A kind written as part of the name ("Bank of America") is the name; "the startup Acme" is not.
+        let capitalised = |t: &super::phrases::Token| text[t.span.clone()].starts_with(char::is_uppercase);
+        while first + 1 < end
+            && self.affiliation_nouns.match_at(toks, first).is_some_and(|(n, _)| n == 1)
+            && (!capitalised(&toks[first]) || capitalised(&toks[first + 1]))
+        {
             first += 1;
         }
         first.min(end - 1)
@@ -111,9 +119,7 @@ impl SpeakerRules {
     /// The person a paragraph opens with, from its first sentence ("Jane Roe from Acme builds compilers."):
     /// the name, and the organization as the capitalised words after the affiliation marker.
     fn opening_person(&self, text: &str) -> Option<SpeakerLine> {
-        let found = self.speaker_after(&clean_markup(text))?;
-        let organization = found.organization.as_deref().map(capitalised_run).filter(|o| !o.is_empty());
-        Some(SpeakerLine { organization: organization.map(str::to_string), ..found })
+        self.speaker_after(&clean_markup(text))
     }
 
     /// "выступал Дмитрий Соловьёв из ВКонтакте — про …", "was by Jane Roe, staff engineer at Bolt.":
@@ -135,15 +141,15 @@ impl SpeakerRules {
         let marker = (0..toks.len()).find(|&i| self.affiliations.match_at(&toks, i).is_some());
         let (role, organization) = match marker {
             Some(m) if m + 1 < toks.len() => {
-                let first = self.organization_start(&toks, m, toks.len());
-                let org = rest[toks[first].span.start..].trim().trim_end_matches([',', '.']).to_string();
+                let first = self.organization_start(rest, &toks, m, toks.len());
+                let org = organization_words(rest[toks[first].span.start..].trim(), &self.conjunctions).to_string();
                 let role = rest[..toks[m].span.start].trim().trim_end_matches(',').trim();
                 let role = self.without_article(role);
                 (Some(role.to_string()).filter(|r| !r.is_empty()), Some(org))
             }
             _ => (None, None),
         };
-        let organization = organization.filter(|o| o.chars().next().is_some_and(char::is_uppercase));
+        let organization = organization.filter(|o| !o.is_empty());
         Some(SpeakerLine { name, role, organization })
     }
 
@@ -298,6 +304,11 @@ impl SpeakerRules {
         if words.len() < 2 || words.len() > 4 {
             return false;
         }
+        // A full stop closes an initial or a short form ("J.", "Jr."), not a word: "Everest. This" ends one
+        // sentence and starts the next.
+        if words[..words.len() - 1].iter().any(|w| w.ends_with('.') && w.chars().count() > 3) {
+            return false;
+        }
         let capitalised = words.iter().filter(|w| is_capitalised_word(w)).count();
         let all_fit = words.iter().all(|w| is_capitalised_word(w) || self.particles.is_whole(w));
         let has_role = words.iter().any(|w| self.roles.is_whole(w));
@@ -329,7 +340,7 @@ impl SpeakerRules {
     fn is_role_word(&self, word: &str) -> bool {
         let w = word.trim_matches(|c: char| !c.is_alphanumeric());
         let substantive = w.chars().count() >= 4 || (w.len() >= 2 && w.chars().all(|c| c.is_uppercase()));
-        substantive && self.roles.is_whole(w)
+        substantive && self.roles.is_whole(w) && !self.role_joiners.contains(&crate::text::normalize(w))
     }
 
     /// A part of a speaker line after the names: a job title (it has a job-title word) or a company name
@@ -397,6 +408,7 @@ impl SpeakerRules {
         }
         let text = clean_markup(head);
         let seps = self.separators(&text);
+        let mut by_shape = None;
         for (k, &(sep_start, sep_end, by)) in std::iter::once(&(0, 0, false)).chain(&seps).enumerate() {
             // A comma continues a speaker ("Name, Role, Company"): the segment runs to the next other separator.
             let next = seps[k.min(seps.len())..].iter().find(|s| !text[s.0..s.1].starts_with(','));
@@ -404,11 +416,17 @@ impl SpeakerRules {
             let Some(speakers) = self.segment_speakers(seg, by) else { continue };
             let title = if k == 0 { next.map_or("", |s| &text[s.1..]) } else { &text[..sep_start] };
             let title = clean_title(title);
-            if !title.is_empty() {
+            if title.is_empty() {
+                continue;
+            }
+            // A segment whose name is a person's by the name data wins over one that only has a name's
+            // shape ("Scaling CI at Zalando — Maria Schmidt, Staff Engineer at Zalando").
+            if speakers.iter().any(|s| self.is_person(&s.name)) {
                 return Some((title, speakers));
             }
+            by_shape.get_or_insert((title, speakers));
         }
-        None
+        by_shape
     }
 
     /// The speakers a segment of a head opens with, its trailing comment ("Name. Comment") cut off: a
@@ -532,20 +550,29 @@ fn clean_title(title: &str) -> String {
     t.to_string()
 }
 
-/// The words of a name at the start of the text: up to the first word that starts in lower case
-/// ("TVL участвует в …" → "TVL", "Яндекс Маркет рассказал" → "Яндекс Маркет").
-fn capitalised_run(text: &str) -> &str {
+/// The organization's name at the start of the text, as written: its words while each has a capital or a
+/// digit ("TVL участвует в …" → "TVL", "Яндекс Маркет рассказал" → "Яндекс Маркет", "eBay", "2GIS"),
+/// through one short lower-case word between two such words ("Bank of America"), up to a comma or the
+/// first other word ("Сбера с докладом «…»" → "Сбера"). `conjunctions` ("и", "and") join two names,
+/// never one name's words.
+fn organization_words<'a>(text: &'a str, conjunctions: &[String]) -> &'a str {
+    let words: Vec<(usize, &str)> =
+        text.split_whitespace().map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w)).take(6).collect();
+    let named = |w: &str| w.chars().any(|c| c.is_uppercase() || c.is_ascii_digit());
+    let joins = |w: &str| {
+        let spaced = format!(" {} ", w.to_lowercase());
+        w.chars().count() <= 3 && w.chars().all(char::is_lowercase) && !conjunctions.contains(&spaced)
+    };
     let mut end = 0;
-    let mut at = 0;
-    for piece in text.split_inclusive(char::is_whitespace) {
-        let word = piece.trim_end();
-        if word.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase) {
+    for (i, &(at, word)) in words.iter().enumerate() {
+        if named(word) {
+            end = at + word.len();
+        } else if !(i > 0 && joins(word) && words.get(i + 1).is_some_and(|(_, next)| named(next))) {
             break;
         }
-        if !word.is_empty() {
-            end = at + word.len();
+        if word.ends_with([',', ';', ':']) {
+            break;
         }
-        at += piece.len();
     }
     text[..end].trim_end_matches([',', '.', ';', ':'])
 }
@@ -836,6 +863,37 @@ mod tests {
     }
 
     #[test]
+    fn the_company_after_the_name_ends_where_the_sentence_goes_on() {
+        let both = |name: &str, org: &str| Some((name.to_string(), Some(org.to_string())));
+        assert_eq!(
+            prose("Первым выступал Иван Петров из Сбера с докладом «Как мы строили платформу»."),
+            both("Иван Петров", "Сбера")
+        );
+        assert_eq!(
+            prose("The second talk was by Ann Lee from Bank of America with a demo of Kafka."),
+            both("Ann Lee", "Bank of America")
+        );
+        assert_eq!(prose("The keynote was by Tom Hill from eBay, who covered search."), both("Tom Hill", "eBay"));
+        assert_eq!(
+            prose("Затем выступила Ольга Кузнецова из 2ГИС и рассказала про карты."),
+            both("Ольга Кузнецова", "2ГИС")
+        );
+    }
+
+    #[test]
+    fn the_side_of_a_head_with_a_known_first_name_is_the_speaker() {
+        let rules = SpeakerRules::new(&Ontology::builtin().unwrap().lexicon);
+        let (title, speakers) =
+            rules.split_title_speaker("**Scaling CI at Zalando** — Maria Schmidt, Staff Engineer at Zalando").unwrap();
+        assert_eq!(title, "Scaling CI at Zalando");
+        assert_eq!(speakers[0].name, "Maria Schmidt");
+        assert_eq!(speakers[0].organization.as_deref(), Some("Zalando"));
+        // A name by shape alone still splits a head when the other side names no one.
+        let (title, speakers) = rules.split_title_speaker("Kenji Sato at Mercari — Search at scale").unwrap();
+        assert_eq!((title.as_str(), speakers[0].name.as_str()), ("Search at scale", "Kenji Sato"));
+    }
+
+    #[test]
     fn handle_role_company_after_marker() {
         assert_eq!(
             parse("Speaker(s): + Ann Lee (@annlee): Staff Engineer, Grab"),
@@ -847,5 +905,9 @@ mod tests {
     fn prose_is_not_a_speaker_line() {
         assert_eq!(parse("Докладчик быстро рассказывал, не успел все записать."), None);
         assert_eq!(parse("Kubernetes is hard"), None);
+        assert!(!SpeakerRules::new(&Ontology::builtin().unwrap().lexicon).is_name("Everest. This"));
+        assert!(SpeakerRules::new(&Ontology::builtin().unwrap().lexicon).is_name("John F. Kennedy"));
+        // "AND" in capitals joins; it is no job title like "CTO".
+        assert_eq!(parse("Index Cond: ((created_at >= '2021-10-23 00:00') AND"), None);
     }
 }

@@ -27,6 +27,8 @@ pub struct CueRules {
     /// The first characters of the transitions and links: a text with none of them has neither.
     symbol_starts: Vec<char>,
     source_phrases: PhraseSet<()>,
+    /// Cues that govern only what follows them ("without", "без").
+    forward_phrases: PhraseSet<()>,
 }
 
 /// What the cues of a sentence say.
@@ -43,7 +45,8 @@ pub struct SentenceStances {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Item {
-    Cue(CueKind, bool),
+    /// A cue: its kind, whether it is also a source marker, whether it governs only what follows it.
+    Cue(CueKind, bool, bool),
     Marker(CueKind),
     Arrow,
     /// A source word right before a target word ("replaced by", "заменили на"): the passive of a
@@ -75,6 +78,7 @@ impl CueRules {
             source_phrases: PhraseSet::new(
                 cues.iter().filter(|c| c.kind == CueKind::Source).map(|c| (c.phrase.clone(), ())),
             ),
+            forward_phrases: PhraseSet::new(cues.iter().filter(|c| c.forward_only).map(|c| (c.phrase.clone(), ()))),
         }
     }
 
@@ -162,6 +166,8 @@ impl CueRules {
         let mut assigned = false;
         let mut active = start;
         let mut source = active.is_some_and(|(_, s)| s);
+        // A preposition ("without") governs only what follows it.
+        let mut forward = false;
         let mut before: Vec<usize> = Vec::new();
         let mut governed = 0;
         let mut arrow = false;
@@ -176,7 +182,7 @@ impl CueRules {
         let mut replacing = false;
         for (_, item) in items {
             match *item {
-                Item::Cue(kind, is_source) => {
+                Item::Cue(kind, is_source, forward_only) => {
                     // "теперь хранится в X": two cues in a row keep the first unless it is a plain use.
                     let adjacent = active.is_some_and(|(k, _)| governed == 0 && k != CueKind::Stance(Stance::Uses));
                     if adjacent && kind == CueKind::Stance(Stance::Uses) {
@@ -199,6 +205,7 @@ impl CueRules {
                     }
                     active = Some((kind, is_source));
                     source = is_source;
+                    forward = forward_only;
                     governed = 0;
                     moved_objects.clear();
                     targeted = false;
@@ -256,11 +263,11 @@ impl CueRules {
             }
         }
         match active {
-            Some((kind, _)) if governed == 0 && !before.is_empty() => {
+            Some((kind, _)) if governed == 0 && !before.is_empty() && !forward => {
                 assign_all(&before, kind, false, out);
                 assigned |= stance_of(kind, false).is_some();
             }
-            Some((CueKind::Stance(s), _)) if governed == 0 && !(any_before || assigned) => {
+            Some((CueKind::Stance(s), _)) if governed == 0 && !(any_before || assigned || forward) => {
                 out.unattached = Some(s);
             }
             // "Cilium replaced kube-proxy", "Prometheus вместо Nagios": what stands before the word that
@@ -300,9 +307,10 @@ impl CueRules {
             let words = &outside[run.clone()];
             for (range, kind) in self.cues.find_all(words) {
                 let phrase_tokens = &words[range.clone()];
-                let is_source =
-                    self.source_phrases.match_at(phrase_tokens, 0).is_some_and(|(n, _)| n == phrase_tokens.len());
-                items.push((words[range.end - 1].span.end, Item::Cue(kind, is_source)));
+                let whole =
+                    |set: &PhraseSet<()>| set.match_at(phrase_tokens, 0).is_some_and(|(n, _)| n == phrase_tokens.len());
+                let item = Item::Cue(kind, whole(&self.source_phrases), whole(&self.forward_phrases));
+                items.push((words[range.end - 1].span.end, item));
             }
             let markers = self.markers.find_all(words);
             for (k, (range, kind)) in markers.iter().enumerate() {
@@ -361,7 +369,7 @@ fn give(indices: &[usize], stance: Option<Stance>, out: &mut SentenceStances) {
 /// The stance of the last stance cue of a segment without technologies.
 fn orphan_stance(items: &[(usize, Item)]) -> Option<Stance> {
     items.iter().rev().find_map(|(_, i)| match i {
-        Item::Cue(CueKind::Stance(s), _) => Some(*s),
+        Item::Cue(CueKind::Stance(s), _, false) => Some(*s),
         _ => None,
     })
 }
@@ -661,6 +669,14 @@ mod tests {
     fn a_plan_governs_the_move_it_announces() {
         assert_eq!(stances("plan to move logs to Loki", &["Loki"]), vec![Some(Stance::Considering)]);
         assert_eq!(stances("хотим перейти на Kafka", &["Kafka"]), vec![Some(Stance::Considering)]);
+    }
+
+    #[test]
+    fn a_preposition_rejects_only_what_follows_it() {
+        assert_eq!(stances("We now run the queue without ZooKeeper", &["ZooKeeper"]), vec![Some(Stance::Rejected)]);
+        assert_eq!(stances("Живём без Kubernetes", &["Kubernetes"]), vec![Some(Stance::Rejected)]);
+        assert_eq!(stances("Kubernetes upgrades without tears", &["Kubernetes"]), vec![None]);
+        assert_eq!(analysed("Kafka без боли", &["Kafka"]).unattached, None);
     }
 
     #[test]

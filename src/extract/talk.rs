@@ -285,14 +285,17 @@ fn contains_word(haystack: &str, needle: &str) -> bool {
 /// ("Name - Role, Company" as a whole, or "Title — Name, Company", whose title then loses the speaker
 /// part), else a prose line naming the speaker. Returns the indices in `talk.lines` of the lines that only
 /// name speakers. A unit that is not a Markdown heading (a list item, a paragraph) keeps a title only when
-/// its head names one beside the speakers.
+/// its head names one beside the speakers, or, for a paragraph, when its speakers stand under the head.
 fn find_speakers(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) -> Vec<usize> {
     let unit = talk.heading.as_ref().filter(|h| h.level == 0);
     if unit.is_some() {
         facts.title = None;
     }
     let used = speakers_of_unit(ex, doc, talk, facts);
-    let titled = talk.unit != crate::document::Structure::Paragraphs && !used.contains(&0);
+    // A paragraph's head is its title when the speakers stand on the lines under it ("**Title**" / "*Name,
+    // Company*"), not when it names them itself (a prose sentence, a "Speaker:" record).
+    let paragraph = talk.unit == crate::document::Structure::Paragraphs;
+    let titled = !used.contains(&0) && (!paragraph || !used.is_empty());
     if let Some(head) = unit.filter(|_| titled && facts.title.is_none()) {
         facts.title = Some(head.text.clone());
     }
@@ -307,6 +310,9 @@ fn speakers_of_unit(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut
         && let Some(parsed) = prose_people(ex, doc.slice(&line.span))
     {
         facts.speakers = to_speakers(ex, parsed, line.number);
+        // "Иван Петров из Сбера с докладом «Как мы строили платформу»": the quoted words of the sentence
+        // that names the speaker are the talk's title.
+        facts.title = quoted_title(doc.slice(&line.span));
         return Vec::new();
     }
     let mut used = Vec::new();
@@ -417,6 +423,24 @@ fn prose_speaker(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut Ta
 }
 
 /// The speakers a prose sentence introduces, when none of them is a name the vocabulary holds.
+/// The first quoted phrase of a line's first sentence ("…with a talk “Search at scale”.", "…с докладом
+/// «Как мы …»"): two to twenty words, opening with a capital.
+fn quoted_title(line: &str) -> Option<String> {
+    let sentence_end = line.find(". ").unwrap_or(line.len());
+    let (open, quote) = line.char_indices().find(|(_, c)| matches!(c, '«' | '“' | '"' | '„'))?;
+    let close = match quote {
+        '«' => '»',
+        '“' => '”',
+        '„' => '“',
+        _ => '"',
+    };
+    let inner_start = open + quote.len_utf8();
+    let inner = &line[inner_start..inner_start + line[inner_start..].find(close)?];
+    let words = inner.split_whitespace().count();
+    let capitalised = inner.chars().next().is_some_and(char::is_uppercase);
+    (open < sentence_end && (2..=20).contains(&words) && capitalised).then(|| inner.trim().to_string())
+}
+
 fn prose_people(ex: &Extractor, text: &str) -> Option<Vec<super::speakers::SpeakerLine>> {
     ex.speakers.parse_prose_all(text).filter(|s| are_people(ex, s))
 }
@@ -1017,6 +1041,19 @@ fn mask_urls(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quoted_words_of_the_opening_sentence_are_the_title() {
+        let t = |l: &str| quoted_title(l);
+        assert_eq!(
+            t("Выступал Иван Петров из Сбера с докладом «Как мы строили платформу». Потом").as_deref(),
+            Some("Как мы строили платформу")
+        );
+        assert_eq!(t("Jane Roe from Acme gave a talk “Search at scale”.").as_deref(), Some("Search at scale"));
+        // A quote after the first sentence, a one-word or lower-case quote, is no title.
+        assert_eq!(t("Jane Roe from Acme spoke. She said \"Kafka is hard\"."), None);
+        assert_eq!(t("Jane Roe from Acme on \"observability\" today."), None);
+    }
 
     #[test]
     fn sentences_are_trimmed_ranges() {
