@@ -256,6 +256,11 @@ impl Ontology {
     pub fn technology(&self, iri: &str) -> Option<&Concept> {
         self.technologies.binary_search_by(|c| c.iri.as_str().cmp(iri)).ok().map(|i| &self.technologies[i])
     }
+
+    /// The organization with this IRI (the table is sorted by IRI).
+    pub fn organization(&self, iri: &str) -> Option<&Concept> {
+        self.organizations.binary_search_by(|c| c.iri.as_str().cmp(iri)).ok().map(|i| &self.organizations[i])
+    }
 }
 
 fn parse_turtle(file: &str, ttl: &str) -> Result<Vec<Quad>, OntologyError> {

@@ -45,18 +45,28 @@ fn from_tree(tree: &Yaml, keys: &dyn KeyFields) -> Option<FrontMatter> {
     let Yaml::Hash(map) = tree else { return None };
     let mut fm = FrontMatter::default();
     let mut title = None;
+    let (mut names, mut org, mut role) = (Vec::new(), None, None);
     for (k, v) in map {
         match k.as_str().and_then(|k| keys.field_of(k)) {
             Some("event") => fm.event = scalar(v),
             Some("date") => fm.date = scalar(v),
             Some("title") => title = scalar(v),
             Some("summary") => fm.summary = scalar(v),
-            // The page's own authors or speakers are people, not a talk list.
-            Some("speaker" | "organization" | "role") => {}
+            // A speaker at the top makes the page one talk: its title, speaker, company and role.
+            Some("speaker") => names = speaker_names(v, keys, &mut org, &mut role),
+            Some("organization") => org = scalar(v),
+            Some("role") => role = scalar(v),
+            // The page's authors wrote the notes; they are not a talk list.
+            Some("author") => {}
             _ => find_talks(v, keys, 0, &mut fm.talks),
         }
     }
-    fm.event = fm.event.or(title);
+    if names.is_empty() {
+        fm.event = fm.event.or(title);
+    } else {
+        let speakers = names.into_iter().map(|n| (n, role.clone(), org.clone())).collect();
+        fm.talks.insert(0, FrontTalk { title, speakers });
+    }
     Some(fm)
 }
 
@@ -101,7 +111,8 @@ fn find_talks(v: &Yaml, keys: &dyn KeyFields, depth: usize, out: &mut Vec<FrontT
         Yaml::Hash(map) => map
             .iter()
             .filter(|(k, _)| {
-                !matches!(k.as_str().and_then(|k| keys.field_of(k)), Some("speaker" | "organization" | "role"))
+                let field = k.as_str().and_then(|k| keys.field_of(k));
+                !matches!(field, Some("speaker" | "author" | "organization" | "role"))
             })
             .for_each(|(_, v)| find_talks(v, keys, depth + 1, out)),
         _ => {}
@@ -127,7 +138,7 @@ fn talk(item: &Yaml, keys: &dyn KeyFields) -> Option<FrontTalk> {
     for (k, v) in map {
         match k.as_str().and_then(|k| keys.field_of(k)) {
             Some("title") => t.title = scalar(v),
-            Some("speaker") => names = speaker_names(v, keys, &mut org, &mut role),
+            Some("speaker" | "author") => names = speaker_names(v, keys, &mut org, &mut role),
             Some("organization") => org = scalar(v),
             Some("role") => role = scalar(v),
             _ => {}
@@ -147,7 +158,7 @@ fn speaker_names(v: &Yaml, keys: &dyn KeyFields, org: &mut Option<String>, role:
                 match k.as_str().and_then(|k| keys.field_of(k)) {
                     Some("organization") => *org = scalar(v),
                     Some("role") => *role = scalar(v),
-                    Some("title" | "speaker") => name = scalar(v),
+                    Some("title" | "speaker" | "author") => name = scalar(v),
                     _ => {}
                 }
             }
@@ -170,6 +181,7 @@ mod tests {
                 "talks" => Some("talks"),
                 "title" | "name" => Some("title"),
                 "speaker" => Some("speaker"),
+                "author" => Some("author"),
                 "work" | "company" => Some("organization"),
                 "position" => Some("role"),
                 _ => None,
@@ -205,6 +217,20 @@ mod tests {
         let fm = parse_toml(toml, &Keys).unwrap();
         assert_eq!(fm.event.as_deref(), Some("Infra"));
         assert_eq!(fm.talks[0].speakers, vec![("Nora Klein".to_string(), None, Some("Adyen".to_string()))]);
+    }
+
+    #[test]
+    fn a_speaker_at_the_top_makes_the_page_one_talk() {
+        let yaml = "title: How we run Kafka\nspeaker: Priya Raman\ncompany: Grab\nevent: Current 2024\n";
+        let fm = parse(yaml, &Keys).unwrap();
+        assert_eq!(fm.event.as_deref(), Some("Current 2024"));
+        assert_eq!(fm.talks.len(), 1);
+        assert_eq!(fm.talks[0].title.as_deref(), Some("How we run Kafka"));
+        assert_eq!(fm.talks[0].speakers, vec![("Priya Raman".to_string(), None, Some("Grab".to_string()))]);
+        // The page's author wrote the notes: no talk, and the title stays the event's.
+        let fm = parse("title: Recap of PgConf\nauthor: Dana Fox\n", &Keys).unwrap();
+        assert!(fm.talks.is_empty());
+        assert_eq!(fm.event.as_deref(), Some("Recap of PgConf"));
     }
 
     #[test]

@@ -133,9 +133,19 @@ impl Extractor {
             listed_at.get(&key.as_deref()).into_iter().flatten().for_each(|&i| present[i] = true);
         };
         let mut count = 0;
+        // A one-talk file whose front matter names its talk ("title:", "speaker:" at the top): the file's
+        // talk is that one, whatever its body's headings say.
+        let one_talk = listed.len() == 1 && matches!(&doc.talks[..], [t] if t.unit == crate::document::Structure::File);
         for t in &doc.talks {
-            let known = listed_for(t.heading.as_ref().map(|h| h.text.as_str())).unwrap_or_default();
-            let Some(facts) = talk::extract_talk(self, doc, t, known, &mut diagnostics) else { continue };
+            let known = match one_talk {
+                true => listed[0].2.clone(),
+                false => listed_for(t.heading.as_ref().map(|h| h.text.as_str())).unwrap_or_default(),
+            };
+            let Some(mut facts) = talk::extract_talk(self, doc, t, known, &mut diagnostics) else { continue };
+            if one_talk {
+                facts.title = facts.title.or_else(|| listed[0].1.clone());
+                present[0] = true;
+            }
             if !listed.is_empty() {
                 mark(&mut present, facts.title.as_deref());
             }

@@ -111,8 +111,14 @@ impl CueRules {
             let from = toks.partition_point(|t| t.span.start < segment.start);
             let to = toks.partition_point(|t| t.span.start < segment.end);
             let seg_toks: Vec<&Token> = toks[from..to].iter().filter(|t| t.span.end <= segment.end).collect();
-            let here: Vec<usize> = all_mentions.within(&segment).collect();
-            let items = self.items(sentence, segment.clone(), &seg_toks, &all_mentions, &here);
+            let mut here: Vec<usize> = all_mentions.within(&segment).collect();
+            let mut items = self.items(sentence, segment.clone(), &seg_toks, &all_mentions, &here);
+            // "decided against it (Strimzi tooling …)": a cue whose object is a word that refers back has
+            // its object; the names after that word are no object of it.
+            if let Some(at) = self.object_referred_back(sentence, &seg_toks, &items) {
+                here.retain(|&i| all_mentions.get(i).start < at);
+                items.retain(|(pos, item)| !matches!(item, Item::Mention(_)) || *pos < at);
+            }
             let list_like = is_list_continuation(&seg_toks, &all_mentions, &here, &items);
             let start = if !hard && list_like { carry } else { None };
             let (next_carry, assigned_here) = self.walk_segment(&items, start, any_assigned, &mut out);
@@ -144,6 +150,22 @@ impl CueRules {
     }
 
     /// True for a capitalised word that is neither in a technology mention nor a cue word by itself.
+    /// Where a word that refers back stands right after a stance cue ("dropped it", "отказались от него"),
+    /// with no technology between them: the cue's object is what came before.
+    fn object_referred_back(&self, sentence: &str, toks: &[&Token], items: &[(usize, Item)]) -> Option<usize> {
+        let cue_ends: Vec<usize> = items
+            .iter()
+            .filter(|(_, item)| matches!(item, Item::Cue(CueKind::Stance(_), ..)))
+            .map(|(pos, _)| *pos)
+            .collect();
+        toks.iter().enumerate().find_map(|(k, t)| {
+            let refers = self.anaphors.has(&sentence[t.span.clone()], t.chars);
+            // The cue ends at this word's previous token ("against it") or right before it.
+            let after_cue = k > 0 && cue_ends.iter().any(|&end| end == toks[k - 1].span.end || end == t.span.start);
+            (refers && after_cue).then_some(t.span.start)
+        })
+    }
+
     fn is_other_name(&self, sentence: &str, token: &Token, mentions: &SpanSet) -> bool {
         let capitalised = sentence[token.span.clone()].chars().next().is_some_and(char::is_uppercase);
         let one = std::slice::from_ref(token);
@@ -677,6 +699,17 @@ mod tests {
         assert_eq!(stances("Живём без Kubernetes", &["Kubernetes"]), vec![Some(Stance::Rejected)]);
         assert_eq!(stances("Kubernetes upgrades without tears", &["Kubernetes"]), vec![None]);
         assert_eq!(analysed("Kafka без боли", &["Kafka"]).unattached, None);
+    }
+
+    #[test]
+    fn a_cue_whose_object_refers_back_governs_nothing_after_it() {
+        let got = stances(
+            "Benchmarked Redpanda: better tail latency, but decided against it (Strimzi tooling + team knowledge).",
+            &["Redpanda", "Strimzi"],
+        );
+        assert_eq!(got, vec![Some(Stance::Rejected), None]);
+        // Without the word that refers back, the cue governs what follows.
+        assert_eq!(stances("We decided against Strimzi", &["Strimzi"]), vec![Some(Stance::Rejected)]);
     }
 
     #[test]

@@ -220,6 +220,7 @@ fn encode_talk(
             if let Some(written) = s.organization_as_written.as_deref().filter(|w| *w != org.name) {
                 w.text(&org.iri, &SKOS.iri("altLabel"), written);
                 w.text(&org.iri, &TG.iri("lookupKey"), &crate::text::normalize(written));
+                lemma_labels(w, &org.iri, written, ontology);
             }
             describe_org(w, org, described);
         }
@@ -228,6 +229,7 @@ fn encode_talk(
         w.link(t, &TG.iri("mentions"), &org.iri);
         describe_org(w, org, described);
         surface_labels(w, &org.iri, mentions);
+        mentions.iter().for_each(|m| lemma_labels(w, &org.iri, &m.surface, ontology));
     }
     for (tech, mentions) in &talk.technologies {
         w.link(t, &TG.iri("mentions"), tech);
@@ -255,6 +257,22 @@ fn encode_talk(
 fn surface_labels(w: &mut Writer, iri: &str, mentions: &[crate::extract::Mention]) {
     for m in mentions {
         w.text(iri, &SKOS.iri("altLabel"), &m.surface);
+    }
+}
+
+/// The vocabulary's own names of an organization that a written form inflects, as `skos:altLabel`s: "Сбер"
+/// for "из Сбера", "Озон" for "в Озоне" (a Cyrillic label the written form runs on past by a case ending), so
+/// the graph names the company as a reader would, not only in the case the sentence needed.
+fn lemma_labels(w: &mut Writer, iri: &str, written: &str, ontology: &Ontology) {
+    let Some(concept) = ontology.organization(iri) else { return };
+    let key = crate::text::compact_key(written);
+    for label in concept.labels.iter().chain(&concept.exact) {
+        let label_key = crate::text::compact_key(label);
+        let inflects =
+            key.len() > label_key.len() && key.starts_with(&label_key) && key[label_key.len()..].chars().count() <= 3;
+        if crate::text::is_cyrillic(label) && inflects {
+            w.text(iri, &SKOS.iri("altLabel"), label);
+        }
     }
 }
 
