@@ -1,7 +1,8 @@
 //! Personal names recognised from data, not from where they stand: the first-name lists of
 //! `ontology/names.ttl` (Russian from OpenCorpora, English from the US Census), Russian first names in any
-//! singular case through the endings the same dictionary shows ("Ивану", "Анной", "Дмитрия"), and Russian
-//! names written in Latin letters through their usual transliterations ("Dmitry", "Aleksey", "Yulia").
+//! singular case through the endings the same dictionary shows ("Ивану", "Анной", "Дмитрия"), Russian
+//! names written in Latin letters through their usual transliterations ("Dmitry", "Aleksey", "Yulia"), and
+//! Latin names with diacritics through their plain spelling ("Tomás", "Jürgen").
 //!
 //! A first name alone is weak evidence (many are also words: "Вера", "Will"); callers ask whether a run of
 //! capitalised words *contains* one, which is what a person's name looks like in any layout.
@@ -64,7 +65,8 @@ impl Names {
         if word.chars().any(is_cyrillic) {
             return self.cyrillic.contains(&word) || self.lemma_by_ending(&word);
         }
-        self.latin.contains(&word)
+        // "Tomás", "Jürgen", "Søren": the lists spell names without diacritics.
+        self.latin.contains(&word) || (!word.is_ascii() && self.latin.contains(&deunicode::deunicode(&word)))
     }
 
     /// True when cutting a case ending and adding a lemma ending gives a known name ("анной" → "анна").
@@ -165,6 +167,9 @@ mod tests {
             "Priya",
             "Venkat",
             "Olena",
+            "Tomás",
+            "Jürgen",
+            "José",
         ] {
             assert!(n.is_first_name(w), "{w}");
         }

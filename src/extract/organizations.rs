@@ -14,6 +14,8 @@ use rustc_hash::FxHashMap as HashMap;
 /// Lookup of vocabulary organizations by the compact form of any of their labels.
 pub struct OrgIndex {
     by_key: HashMap<String, usize>,
+    /// Vocabulary organizations by IRI: a name whose minted IRI is a vocabulary organization's names it.
+    by_iri: HashMap<String, usize>,
 }
 
 impl OrgIndex {
@@ -25,7 +27,8 @@ impl OrgIndex {
                 by_key.entry(text::compact_key(l)).or_insert(i);
             }
         }
-        OrgIndex { by_key }
+        let by_iri = ontology.organizations.iter().enumerate().map(|(i, c)| (c.iri.clone(), i)).collect();
+        OrgIndex { by_key, by_iri }
     }
 
     /// True when a name as written is exactly a label of a vocabulary organization ("Confluent").
@@ -41,9 +44,11 @@ impl OrgIndex {
                 .find(|h| h.kind == Kind::Organization && h.span.len() * 3 >= name.trim().len() * 2)
                 .map(|h| h.concept)
         });
-        match known {
+        let minted = id::ORG.iri(&text::slug(name));
+        // "Datadog" names org:datadog ("Datadog, Inc."), whose labels leave out the product's name.
+        match known.or_else(|| self.by_iri.get(&minted).copied()) {
             Some(i) => vocabulary_org(ontology, i),
-            None => OrgRef { iri: id::ORG.iri(&text::slug(name)), name: name.trim().to_string(), known: false },
+            None => OrgRef { iri: minted, name: name.trim().to_string(), known: false },
         }
     }
 }

@@ -416,7 +416,8 @@ impl SpeakerRules {
             let Some(speakers) = self.segment_speakers(seg, by) else { continue };
             let title = if k == 0 { next.map_or("", |s| &text[s.1..]) } else { &text[..sep_start] };
             let title = clean_title(title);
-            if title.is_empty() {
+            // "Speaker: Name" is a label and a speaker, no title.
+            if title.is_empty() || self.markers.covers(&title) {
                 continue;
             }
             // A segment whose name is a person's by the name data wins over one that only has a name's
@@ -488,7 +489,7 @@ impl SpeakerRules {
     /// are marked as the speaker's by "by"/"от"), in order.
     fn separators(&self, text: &str) -> Vec<(usize, usize, bool)> {
         let mut out: Vec<(usize, usize, bool)> = Vec::new();
-        let marks = [" — ", " – ", " - ", " -- ", " | ", " / ", ". ", ", "];
+        let marks = [" — ", " – ", " - ", " -- ", " | ", " / ", ". ", ", ", ": "];
         for sep in marks.iter().copied().chain(self.joiners.iter().map(String::as_str)) {
             out.extend(text.match_indices(sep).map(|(i, m)| (i, i + m.len(), false)));
         }
@@ -888,6 +889,11 @@ mod tests {
         assert_eq!(title, "Scaling CI at Zalando");
         assert_eq!(speakers[0].name, "Maria Schmidt");
         assert_eq!(speakers[0].organization.as_deref(), Some("Zalando"));
+        // "Name (Company): title".
+        let (title, speakers) =
+            rules.split_title_speaker("Иван Петров (Авито): как мы шардировали PostgreSQL").unwrap();
+        assert_eq!((title.as_str(), speakers[0].name.as_str()), ("как мы шардировали PostgreSQL", "Иван Петров"));
+        assert_eq!(speakers[0].organization.as_deref(), Some("Авито"));
         // A name by shape alone still splits a head when the other side names no one.
         let (title, speakers) = rules.split_title_speaker("Kenji Sato at Mercari — Search at scale").unwrap();
         assert_eq!((title.as_str(), speakers[0].name.as_str()), ("Search at scale", "Kenji Sato"));

@@ -80,6 +80,7 @@ pub fn extract_talk(
     if speaker_org.is_none() {
         speaker_org = sole_org(ex, doc, talk);
     }
+    facts.title = facts.title.map(|t| without_schedule_time(&t).to_string());
     let mut ctx = Context { org: speaker_org.clone(), inherited: None, section: None, named: Vec::new() };
     let mut found: Vec<StanceFact> = Vec::new();
     // A Markdown heading's title is a line of the talk too ("Preemption in Nomad"); a list item's or a
@@ -423,6 +424,39 @@ fn prose_speaker(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut Ta
 }
 
 /// The speakers a prose sentence introduces, when none of them is a name the vocabulary holds.
+/// A title without the time a programme puts before it ("10:30 — Title", "10:30–11:15 Title", "18.00 |
+/// Title"); a title that is only a time stays as it is.
+fn without_schedule_time(title: &str) -> &str {
+    // (length, whether written with a colon) of a clock time at the start: hours 0–23, minutes 00–59.
+    let clock = |s: &str| -> Option<(usize, bool)> {
+        let b = s.as_bytes();
+        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let colon = b.get(digits) == Some(&b':');
+        let minutes = b.get(digits + 1..digits + 3).filter(|m| m.iter().all(u8::is_ascii_digit))?;
+        let hours: u32 = s[..digits].parse().ok()?;
+        let ok = (1..=2).contains(&digits)
+            && (colon || b.get(digits) == Some(&b'.'))
+            && hours < 24
+            && (minutes[0] - b'0') < 6
+            && !b.get(digits + 3).is_some_and(u8::is_ascii_digit);
+        ok.then_some((digits + 3, colon))
+    };
+    let Some((mut at, colon)) = clock(title) else { return title };
+    // A range: "10:30–11:15", "10:30 - 11:15".
+    let rest = title[at..].trim_start_matches([' ', '-', '–', '—']);
+    let ranged = clock(rest).map(|(end, _)| at = title.len() - rest.len() + end).is_some();
+    let after = title[at..].trim_start();
+    let separated = after.starts_with(['-', '–', '—', '|', ':', '·', '•']);
+    let rest = after.trim_start_matches(['-', '–', '—', '|', ':', '·', '•']).trim_start();
+    // "1.25 release notes" is a version: a dotted time needs a range or a separator after it.
+    let time = colon || ranged || separated;
+    if time && rest.chars().next().is_some_and(|c| c.is_alphanumeric() || matches!(c, '"' | '«' | '“' | '[')) {
+        rest
+    } else {
+        title
+    }
+}
+
 /// The first quoted phrase of a line's first sentence ("…with a talk “Search at scale”.", "…с докладом
 /// «Как мы …»"): two to twenty words, opening with a capital.
 fn quoted_title(line: &str) -> Option<String> {
@@ -1041,6 +1075,18 @@ fn mask_urls(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_programme_time_is_no_part_of_a_title() {
+        assert_eq!(without_schedule_time("10:30 — Micro-frontends in practice"), "Micro-frontends in practice");
+        assert_eq!(without_schedule_time("10:30–11:15 Testing that scales"), "Testing that scales");
+        assert_eq!(without_schedule_time("18.00 | Открытие"), "Открытие");
+        assert_eq!(without_schedule_time("9:05 - 9:30 — «Kafka в проде»"), "«Kafka в проде»");
+        // Numbers that are no time stay: a version, a year, a lone time.
+        assert_eq!(without_schedule_time("1.25 release notes"), "1.25 release notes");
+        assert_eq!(without_schedule_time("2024.05 recap"), "2024.05 recap");
+        assert_eq!(without_schedule_time("10:30"), "10:30");
+    }
 
     #[test]
     fn the_quoted_words_of_the_opening_sentence_are_the_title() {
