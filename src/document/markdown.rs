@@ -197,16 +197,20 @@ fn strip_heading_marks(raw: &str) -> &str {
     t.trim()
 }
 
-/// An HTML heading (`<h3>Title</h3>`) written inside Markdown.
+/// The level a `<details>` block's `<summary>` heads: the deepest, below any heading it may sit under.
+const SUMMARY_LEVEL: u8 = 6;
+
+/// An HTML heading (`<h3>Title</h3>`) written inside Markdown, or the `<summary>` that heads a
+/// `<details>` block (a talk folded under its title).
 fn html_heading(text: &str, starts: &[usize], html: &str, at: usize) -> Option<Heading> {
     let lower = html.to_ascii_lowercase();
-    let open = lower.find("<h")?;
-    let level = lower[open + 2..].chars().next()?.to_digit(10)? as u8;
-    if !(1..=6).contains(&level) {
-        return None;
-    }
+    let numbered = lower.find("<h").and_then(|open| {
+        let level = lower[open + 2..].chars().next()?.to_digit(10)? as u8;
+        (1..=6).contains(&level).then_some((open, level, "</h"))
+    });
+    let (open, level, close) = numbered.or_else(|| Some((lower.find("<summary")?, SUMMARY_LEVEL, "</summary")))?;
     let inner_start = open + lower[open..].find('>')? + 1;
-    let inner_end = inner_start + lower[inner_start..].find("</h")?;
+    let inner_end = inner_start + lower[inner_start..].find(close)?;
     let inner = &html[inner_start..inner_end];
     let plain = decode_entities(&strip_tags(inner));
     let lead = inner.len() - inner.trim_start().len();
@@ -215,7 +219,7 @@ fn html_heading(text: &str, starts: &[usize], html: &str, at: usize) -> Option<H
     let within = text.get(span.clone()).is_some();
     let span = if within { span } else { at..at + html.trim_end().len() };
     let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!plain.is_empty()).then(|| Heading { level, text: plain, line: line_of(starts, at), span })
+    (!plain.is_empty()).then(|| Heading { level, text: plain, line: line_of(starts, at + open), span })
 }
 
 fn strip_tags(html: &str) -> String {
@@ -462,6 +466,15 @@ mod tests {
         let spans: Vec<&str> = o.lines.iter().map(|l| &text[l.span.clone()]).collect();
         assert_eq!(spans, vec!["text"]);
         assert!(o.front_matter.is_some());
+    }
+
+    #[test]
+    fn a_details_summary_heads_its_block() {
+        let text = "# Notes\n\n<details>\n<summary>Observability — Maria Lopez, Booking.com</summary>\n\nBody.\n\n</details>\n";
+        let o = outline(text);
+        let h = o.headings.iter().find(|h| h.level == SUMMARY_LEVEL).unwrap();
+        assert_eq!(h.text, "Observability — Maria Lopez, Booking.com");
+        assert_eq!(h.line, 4);
     }
 
     #[test]

@@ -125,7 +125,7 @@ impl SpeakerRules {
     /// "выступал Дмитрий Соловьёв из ВКонтакте — про …", "was by Jane Roe, staff engineer at Bolt.":
     /// the speaker named right after the verb.
     fn speaker_after(&self, text: &str) -> Option<SpeakerLine> {
-        let clause = text.split(['—', '–', ';', '.', ':']).next().unwrap_or("").trim();
+        let clause = first_clause(text);
         let words: Vec<&str> = clause.split_whitespace().collect();
         let n = [3, 2].into_iter().filter(|&n| n <= words.len()).find(|&n| {
             let name = words[..n].join(" ");
@@ -489,7 +489,7 @@ impl SpeakerRules {
     /// are marked as the speaker's by "by"/"от"), in order.
     fn separators(&self, text: &str) -> Vec<(usize, usize, bool)> {
         let mut out: Vec<(usize, usize, bool)> = Vec::new();
-        let marks = [" — ", " – ", " - ", " -- ", " | ", " / ", ". ", ", ", ": "];
+        let marks = [" — ", " – ", " - ", " -- ", " | ", " / ", ". ", ", ", ": ", " · ", " • "];
         for sep in marks.iter().copied().chain(self.joiners.iter().map(String::as_str)) {
             out.extend(text.match_indices(sep).map(|(i, m)| (i, i + m.len(), false)));
         }
@@ -628,6 +628,15 @@ impl NextOf {
     }
 }
 
+/// A text up to its first clause break: a dash or semicolon, or a full stop or colon that ends a word
+/// ("…of Fly.io." ends at the last stop, not inside "Fly.io").
+fn first_clause(text: &str) -> &str {
+    let ends_word = |at: usize| text[at + 1..].chars().next().is_none_or(char::is_whitespace);
+    let cut =
+        text.char_indices().find(|&(at, c)| matches!(c, '—' | '–' | ';') || (matches!(c, '.' | ':') && ends_word(at)));
+    text[..cut.map_or(text.len(), |(at, _)| at)].trim()
+}
+
 /// Removes social handles ("@jdoe", "(@jdoe)") beside a name; a lone "@" between a name and a company stays.
 fn strip_handles(text: &str) -> String {
     let kept: Vec<String> = text
@@ -670,7 +679,7 @@ fn split_parts(line: &str) -> Vec<String> {
         match c {
             '(' => depth += 1,
             ')' => depth -= 1,
-            ',' | ';' | '|' | ':' if depth <= 0 => {
+            ',' | ';' | '|' | ':' | '·' | '•' if depth <= 0 => {
                 parts.push(std::mem::take(&mut current));
                 continue;
             }
@@ -897,6 +906,22 @@ mod tests {
         // A name by shape alone still splits a head when the other side names no one.
         let (title, speakers) = rules.split_title_speaker("Kenji Sato at Mercari — Search at scale").unwrap();
         assert_eq!((title.as_str(), speakers[0].name.as_str()), ("Search at scale", "Kenji Sato"));
+    }
+
+    #[test]
+    fn a_dotted_company_name_is_not_a_sentence_end() {
+        assert_eq!(
+            prose("The next talk was presented by Ken Ito of Fly.io. Great demo."),
+            Some(("Ken Ito".into(), Some("Fly.io".into())))
+        );
+    }
+
+    #[test]
+    fn middle_dots_separate_name_role_and_company() {
+        assert_eq!(
+            parse("_Jane Doe · Staff Engineer · Monzo_"),
+            Some(one("Jane Doe", Some("Staff Engineer"), Some("Monzo")))
+        );
     }
 
     #[test]
