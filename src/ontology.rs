@@ -157,6 +157,10 @@ pub struct Lexicon {
     pub speaker_pronouns: Vec<String>,
     /// Verbs of prose reports ("рассказал", "talked").
     pub talk_verbs: Vec<String>,
+    /// Nouns followed by whose talk it was, in the genitive ("доклад Ивана Петрова").
+    pub talk_nouns: Vec<String>,
+    /// Short words inside a company's name ("of" in "Bank of America").
+    pub organization_joiners: Vec<String>,
     /// Words job titles are made of.
     pub role_words: Vec<String>,
     /// Words that join role words into one title ("and", "по"), never a title by themselves.
@@ -199,6 +203,8 @@ pub struct Lexicon {
     pub first_names: Vec<(String, Vec<String>)>,
     /// How a Russian first name's case forms end: (form ending, lemma ending), e.g. ("ой", "а").
     pub name_endings: Vec<(String, String)>,
+    /// How Russian surnames end in the other cases: (form ending, nominative ending).
+    pub surname_case_endings: Vec<(String, String)>,
 }
 
 /// Everything `ontology/` defines, as tables.
@@ -396,6 +402,8 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         affiliation_nouns: words("AffiliationNoun"),
         speaker_pronouns: words("SpeakerPronoun"),
         talk_verbs: words("TalkVerb"),
+        talk_nouns: words("TalkNoun"),
+        organization_joiners: words("OrganizationJoiner"),
         role_words: words("RoleWord"),
         role_joiners: words("RoleJoiner"),
         name_particles: words("NameParticle"),
@@ -422,6 +430,10 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
             })
             .collect(),
         name_endings: words("NameEnding")
+            .into_iter()
+            .filter_map(|w| w.split_once('>').map(|(form, lemma)| (form.to_string(), lemma.to_string())))
+            .collect(),
+        surname_case_endings: words("SurnameCaseEnding")
             .into_iter()
             .filter_map(|w| w.split_once('>').map(|(form, lemma)| (form.to_string(), lemma.to_string())))
             .collect(),

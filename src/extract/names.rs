@@ -20,6 +20,8 @@ pub struct Names {
     endings: Vec<(String, String)>,
     /// Nominative endings of Russian surnames.
     surname_endings: Vec<String>,
+    /// (form ending, nominative ending) of Russian surnames in the other cases, longest form first.
+    surname_cases: Vec<(String, String)>,
 }
 
 impl Names {
@@ -32,7 +34,8 @@ impl Names {
                 let name = name.to_lowercase();
                 if language == "ru" {
                     latin.extend(transliterations(&name));
-                    cyrillic.insert(name);
+                    // Looked up with ё as е, as the text's words are.
+                    cyrillic.insert(name.replace('ё', "е"));
                 } else {
                     latin.insert(name);
                 }
@@ -41,7 +44,9 @@ impl Names {
         let mut endings = lexicon.name_endings.clone();
         endings.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.cmp(b)));
         let surname_endings = lexicon.surname_endings.clone();
-        Names { cyrillic, latin, endings, surname_endings }
+        let mut surname_cases = lexicon.surname_case_endings.clone();
+        surname_cases.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.cmp(b)));
+        Names { cyrillic, latin, endings, surname_endings, surname_cases }
     }
 
     /// True when a capitalised Cyrillic word ends like a Russian surname ("Турецкий", "Петрова"), not
@@ -71,10 +76,46 @@ impl Names {
 
     /// True when cutting a case ending and adding a lemma ending gives a known name ("анной" → "анна").
     fn lemma_by_ending(&self, word: &str) -> bool {
-        self.endings.iter().any(|(form, lemma)| {
-            word.strip_suffix(form.as_str())
-                .is_some_and(|stem| stem.chars().count() >= 2 && self.cyrillic.contains(&format!("{stem}{lemma}")))
+        self.first_name_lemma(word, false).is_some()
+    }
+
+    /// The known first name a lower-case Cyrillic form inflects ("анной" → "анна", "ивана" → "иван"); with
+    /// `inflected`, only through a case ending the form has (not "петр" → "петра" by adding one).
+    fn first_name_lemma(&self, word: &str, inflected: bool) -> Option<String> {
+        self.endings.iter().filter(|(form, _)| !(inflected && form.is_empty())).find_map(|(form, lemma)| {
+            let stem = word.strip_suffix(form.as_str()).filter(|s| s.chars().count() >= 2)?;
+            let known = format!("{stem}{lemma}");
+            self.cyrillic.contains(&known).then_some(known)
         })
+    }
+
+    /// A Russian first name and surname written in another case, in the nominative ("Ивана Иванова" →
+    /// "Иван Иванов", "Ольги Смирновой" → "Ольга Смирнова"). None when the first name is nominative
+    /// already, or no known name: only a first name in another case says the surname is in one too.
+    pub fn nominative(&self, name: &str) -> Option<String> {
+        let [first, surname] = name.split_whitespace().collect::<Vec<_>>()[..] else { return None };
+        let lower = first.to_lowercase().replace('ё', "е");
+        if !first.chars().all(is_cyrillic) {
+            return None;
+        }
+        let lemma = self.first_name_lemma(&lower, true)?;
+        // "Дмитрия" and "Петра" are names of their own too: their other reading needs a surname in a form
+        // no nominative has ("Соколовского", "Петровой").
+        let oblique = |form: &String| surname.ends_with(form.as_str()) && !self.surname_endings.contains(form);
+        if self.cyrillic.contains(&lower) && !self.surname_cases.iter().any(|(form, _)| oblique(form)) {
+            return None;
+        }
+        let surname = self
+            .surname_cases
+            .iter()
+            .find_map(|(form, nominative)| {
+                let stem = surname.strip_suffix(form.as_str()).filter(|s| s.chars().count() >= 2)?;
+                Some(format!("{stem}{nominative}"))
+            })
+            .unwrap_or_else(|| surname.to_string());
+        let mut letters = lemma.chars();
+        let first = letters.next().map(|c| c.to_uppercase().chain(letters).collect::<String>())?;
+        Some(format!("{first} {surname}"))
     }
 }
 
@@ -176,6 +217,22 @@ mod tests {
         for w in ["Kubernetes", "Кафка", "Постгрес", "Yandex", "Привет"] {
             assert!(!n.is_first_name(w), "{w}");
         }
+    }
+
+    #[test]
+    fn names_in_other_cases_in_the_nominative() {
+        let n = names();
+        assert_eq!(n.nominative("Ивана Иванова").as_deref(), Some("Иван Иванов"));
+        assert_eq!(n.nominative("Ольги Смирновой").as_deref(), Some("Ольга Смирнова"));
+        assert_eq!(n.nominative("Дмитрия Соколовского").as_deref(), Some("Дмитрий Соколовский"));
+        assert_eq!(n.nominative("Анной Кузнецовой").as_deref(), Some("Анна Кузнецова"));
+        // Nominative names, Latin names and unknown first names are left as they are.
+        assert_eq!(n.nominative("Анна Иванова"), None);
+        assert_eq!(n.nominative("Павла Соколова").as_deref(), Some("Павел Соколов"));
+        assert_eq!(n.nominative("Пётр Попов"), None);
+        assert_eq!(n.nominative("Петр Попов"), None);
+        assert_eq!(n.nominative("Jane Doe"), None);
+        assert_eq!(n.nominative("Кафки Стримса"), None);
     }
 
     #[test]

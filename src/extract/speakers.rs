@@ -18,6 +18,8 @@ pub struct SpeakerRules {
     roles: PhraseSet<()>,
     particles: PhraseSet<()>,
     talk_verbs: PhraseSet<()>,
+    /// "доклад", "выступление": nouns followed by whose talk it was, in the genitive.
+    talk_nouns: PhraseSet<()>,
     affiliations: PhraseSet<()>,
     affiliation_nouns: PhraseSet<()>,
     /// "он", "she", normalised, matched as written.
@@ -29,6 +31,8 @@ pub struct SpeakerRules {
     title_markers: Vec<String>,
     /// "and", "по": words inside a job title, never one by themselves.
     role_joiners: Vec<String>,
+    /// "of", "de": words inside a company's name.
+    organization_joiners: Vec<String>,
     /// " with ": joins a speaker to a title.
     joiners: Vec<String>,
     /// "a ", "the ": dropped before a job title.
@@ -43,8 +47,10 @@ impl SpeakerRules {
             markers: set(&lexicon.speaker_markers),
             roles: set(&[&lexicon.role_words[..], &lexicon.role_joiners[..]].concat()),
             role_joiners: lexicon.role_joiners.iter().map(|w| crate::text::normalize(w)).collect(),
+            organization_joiners: lexicon.organization_joiners.clone(),
             particles: set(&lexicon.name_particles),
             talk_verbs: set(&lexicon.talk_verbs),
+            talk_nouns: set(&lexicon.talk_nouns),
             affiliations: set(&lexicon.affiliation_markers),
             affiliation_nouns: set(&lexicon.affiliation_nouns),
             pronouns: lexicon.speaker_pronouns.iter().map(|p| crate::text::normalize(p)).collect(),
@@ -66,9 +72,23 @@ impl SpeakerRules {
         };
         let line = clean_markup(head);
         let toks = super::phrases::tokens(&line, 0);
-        (0..toks.len().min(16))
+        let early = 0..toks.len().min(16);
+        let by_verb = early
+            .clone()
             .filter_map(|i| self.talk_verbs.match_at(&toks, i).map(|(len, _)| (i, len)))
-            .find_map(|(verb, len)| self.prose_at(&line, &toks, verb, len))
+            .find_map(|(verb, len)| self.prose_at(&line, &toks, verb, len));
+        // "Следующим был доклад Ольги Смирновой из Яндекса": the name right after a talk noun.
+        by_verb.or_else(|| {
+            early
+                .filter_map(|i| self.talk_nouns.match_at(&toks, i).map(|(len, _)| toks[i + len - 1].span.end))
+                .find_map(|end| self.speaker_after(&line[end..]))
+        })
+    }
+
+    /// A speaker's name as a reader writes it: a Russian name in another case ("Ивана Иванова", after
+    /// "доклад") in the nominative; any other name as written.
+    pub fn nominative(&self, name: String) -> String {
+        self.names.nominative(&name).unwrap_or(name)
     }
 
     /// The speaker around the talk verb at token `verb` (of `len` tokens).
@@ -142,7 +162,8 @@ impl SpeakerRules {
         let (role, organization) = match marker {
             Some(m) if m + 1 < toks.len() => {
                 let first = self.organization_start(rest, &toks, m, toks.len());
-                let org = organization_words(rest[toks[first].span.start..].trim(), &self.conjunctions).to_string();
+                let org =
+                    organization_words(rest[toks[first].span.start..].trim(), &self.organization_joiners).to_string();
                 let role = rest[..toks[m].span.start].trim().trim_end_matches(',').trim();
                 let role = self.without_article(role);
                 (Some(role.to_string()).filter(|r| !r.is_empty()), Some(org))
@@ -553,17 +574,13 @@ fn clean_title(title: &str) -> String {
 
 /// The organization's name at the start of the text, as written: its words while each has a capital or a
 /// digit ("TVL участвует в …" → "TVL", "Яндекс Маркет рассказал" → "Яндекс Маркет", "eBay", "2GIS"),
-/// through one short lower-case word between two such words ("Bank of America"), up to a comma or the
-/// first other word ("Сбера с докладом «…»" → "Сбера"). `conjunctions` ("и", "and") join two names,
-/// never one name's words.
-fn organization_words<'a>(text: &'a str, conjunctions: &[String]) -> &'a str {
+/// through one of `joiners` between two such words ("Bank of America"), up to a comma or the first other
+/// word ("Сбера с докладом «…»" → "Сбера", "Яндекса про ClickHouse" → "Яндекса").
+fn organization_words<'a>(text: &'a str, joiners: &[String]) -> &'a str {
     let words: Vec<(usize, &str)> =
         text.split_whitespace().map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w)).take(6).collect();
     let named = |w: &str| w.chars().any(|c| c.is_uppercase() || c.is_ascii_digit());
-    let joins = |w: &str| {
-        let spaced = format!(" {} ", w.to_lowercase());
-        w.chars().count() <= 3 && w.chars().all(char::is_lowercase) && !conjunctions.contains(&spaced)
-    };
+    let joins = |w: &str| joiners.iter().any(|j| j == w);
     let mut end = 0;
     for (i, &(at, word)) in words.iter().enumerate() {
         if named(word) {
@@ -922,6 +939,20 @@ mod tests {
             parse("_Jane Doe · Staff Engineer · Monzo_"),
             Some(one("Jane Doe", Some("Staff Engineer"), Some("Monzo")))
         );
+    }
+
+    #[test]
+    fn a_talk_noun_names_its_speaker_in_the_genitive() {
+        assert_eq!(
+            prose("Следующим был доклад Ольги Смирновой из Яндекса про ClickHouse."),
+            Some(("Ольги Смирновой".into(), Some("Яндекса".into())))
+        );
+        assert_eq!(
+            prose("В докладе Ивана Иванова (Ozon) рассказали про Kafka."),
+            Some(("Ивана Иванова".into(), Some("Ozon".into())))
+        );
+        // A talk noun with no name after it names no one.
+        assert_eq!(prose("В докладе рассказали про Kafka."), None);
     }
 
     #[test]

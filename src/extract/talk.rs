@@ -521,7 +521,7 @@ fn to_speakers(ex: &Extractor, parsed: Vec<super::speakers::SpeakerLine>, line: 
                 .map(|o| o.split(", ").next().unwrap_or(o))
                 .map(|o| ex.organizations.resolve(o, &ex.ontology, &ex.dictionary)),
             organization_as_written: s.organization.clone(),
-            name: s.name,
+            name: ex.speakers.nominative(s.name),
             role: s.role,
             line,
         })
