@@ -380,13 +380,15 @@ fn paragraph_heads(text: &str, outline: &MarkdownOutline, rules: &dyn TalkRules)
             // A paragraph opening with a quoted title and its speaker ("“Title” by Name. Summary …").
             let quoted = line.starts_with(['"', '“', '«', '„']) && rules.heading_has_speaker(&plain_zone(line));
             // Or a record of labelled fields opening with its speaker ("Speaker: Name" / "Company: …").
-            let record = is_labelled(line) && rules.is_speaker_line(line);
+            let record = || is_labelled(line) && rules.is_speaker_line(line);
             // Or a title on a line of its own with the speaker on the next lines of the paragraph ("**Title**"
             // / "*Name, Company*", "Talk: Title" / "Speaker: Name").
-            let titled = is_title_like(line)
-                && following(lines, i, 2, |l| l.kind != LineKind::Text || after_blank(text, l))
-                    .any(|l| rules.is_speaker_line(&text[l.span.clone()]));
-            quoted || rules.is_prose_speaker(line) || record || titled
+            let titled = || {
+                following(lines, i, 2, |l| l.kind != LineKind::Text || after_blank(text, l))
+                    .any(|l| rules.is_speaker_line(&text[l.span.clone()]))
+                    && is_title_like(line)
+            };
+            quoted || rules.is_prose_speaker(line) || record() || titled()
         })
         .collect()
 }
