@@ -158,11 +158,12 @@ impl CueRules {
             .filter(|(_, item)| matches!(item, Item::Cue(CueKind::Stance(_), ..)))
             .map(|(pos, _)| *pos)
             .collect();
+        // Items come sorted by position, so the cue ends are too: each word is one lookup.
+        let ends_a_cue = |at: usize| cue_ends.binary_search(&at).is_ok();
         toks.iter().enumerate().find_map(|(k, t)| {
-            let refers = self.anaphors.has(&sentence[t.span.clone()], t.chars);
             // The cue ends at this word's previous token ("against it") or right before it.
-            let after_cue = k > 0 && cue_ends.iter().any(|&end| end == toks[k - 1].span.end || end == t.span.start);
-            (refers && after_cue).then_some(t.span.start)
+            let after_cue = || k > 0 && (ends_a_cue(toks[k - 1].span.end) || ends_a_cue(t.span.start));
+            (self.anaphors.has(&sentence[t.span.clone()], t.chars) && after_cue()).then_some(t.span.start)
         })
     }
 
