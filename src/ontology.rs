@@ -269,6 +269,14 @@ impl Ontology {
     }
 }
 
+/// "form ending>lemma ending" phrases as pairs ("ой>а" → ("ой", "а")).
+fn ending_pairs(phrases: Vec<String>) -> Vec<(String, String)> {
+    phrases
+        .into_iter()
+        .filter_map(|w| w.split_once('>').map(|(form, lemma)| (form.to_string(), lemma.to_string())))
+        .collect()
+}
+
 fn parse_turtle(file: &str, ttl: &str) -> Result<Vec<Quad>, OntologyError> {
     RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(ttl.as_bytes())
@@ -384,7 +392,7 @@ fn cues(subjects: &BTreeMap<String, Properties>) -> Vec<Cue> {
         let stance = iris(props, &TG.iri("stanceKind")).first().and_then(|i| Stance::from_local_name(TG.local(i)?));
         if let Some(stance) = stance {
             let kind = CueKind::Stance(stance);
-            out.extend(literals(props, &phrase).into_iter().map(|p| Cue { kind, phrase: p.clone(), forward_only }));
+            out.extend(literals(props, &phrase).into_iter().map(|p| Cue { kind, phrase: p, forward_only }));
         }
     }
     out
@@ -429,14 +437,8 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
                 (language, names.iter().flat_map(|n| n.split_whitespace()).map(str::to_string).collect())
             })
             .collect(),
-        name_endings: words("NameEnding")
-            .into_iter()
-            .filter_map(|w| w.split_once('>').map(|(form, lemma)| (form.to_string(), lemma.to_string())))
-            .collect(),
-        surname_case_endings: words("SurnameCaseEnding")
-            .into_iter()
-            .filter_map(|w| w.split_once('>').map(|(form, lemma)| (form.to_string(), lemma.to_string())))
-            .collect(),
+        name_endings: ending_pairs(words("NameEnding")),
+        surname_case_endings: ending_pairs(words("SurnameCaseEnding")),
         front_matter_keys: subjects_of_type(subjects, &TG.iri("FrontMatterKey"))
             .flat_map(|(_, p)| {
                 let field = literals(p, &TG.iri("field")).into_iter().next().unwrap_or_default();

@@ -41,11 +41,9 @@ impl Names {
                 }
             }
         }
-        let mut endings = lexicon.name_endings.clone();
-        endings.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.cmp(b)));
+        let endings = longest_form_first(&lexicon.name_endings);
         let surname_endings = lexicon.surname_endings.clone();
-        let mut surname_cases = lexicon.surname_case_endings.clone();
-        surname_cases.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.cmp(b)));
+        let surname_cases = longest_form_first(&lexicon.surname_case_endings);
         Names { cyrillic, latin, endings, surname_endings, surname_cases }
     }
 
@@ -117,6 +115,13 @@ impl Names {
         let first = letters.next().map(|c| c.to_uppercase().chain(letters).collect::<String>())?;
         Some(format!("{first} {surname}"))
     }
+}
+
+/// (form ending, lemma ending) pairs, the longest form first, so the most specific ending is tried first.
+fn longest_form_first(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    let mut sorted = pairs.to_vec();
+    sorted.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.cmp(b)));
+    sorted
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -226,9 +231,9 @@ mod tests {
         assert_eq!(n.nominative("Ольги Смирновой").as_deref(), Some("Ольга Смирнова"));
         assert_eq!(n.nominative("Дмитрия Соколовского").as_deref(), Some("Дмитрий Соколовский"));
         assert_eq!(n.nominative("Анной Кузнецовой").as_deref(), Some("Анна Кузнецова"));
+        assert_eq!(n.nominative("Павла Соколова").as_deref(), Some("Павел Соколов"));
         // Nominative names, Latin names and unknown first names are left as they are.
         assert_eq!(n.nominative("Анна Иванова"), None);
-        assert_eq!(n.nominative("Павла Соколова").as_deref(), Some("Павел Соколов"));
         assert_eq!(n.nominative("Пётр Попов"), None);
         assert_eq!(n.nominative("Петр Попов"), None);
         assert_eq!(n.nominative("Jane Doe"), None);

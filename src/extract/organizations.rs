@@ -14,8 +14,6 @@ use rustc_hash::FxHashMap as HashMap;
 /// Lookup of vocabulary organizations by the compact form of any of their labels.
 pub struct OrgIndex {
     by_key: HashMap<String, usize>,
-    /// Vocabulary organizations by IRI: a name whose minted IRI is a vocabulary organization's names it.
-    by_iri: HashMap<String, usize>,
 }
 
 impl OrgIndex {
@@ -27,8 +25,7 @@ impl OrgIndex {
                 by_key.entry(text::compact_key(l)).or_insert(i);
             }
         }
-        let by_iri = ontology.organizations.iter().enumerate().map(|(i, c)| (c.iri.clone(), i)).collect();
-        OrgIndex { by_key, by_iri }
+        OrgIndex { by_key }
     }
 
     /// True when a name as written is exactly a label of a vocabulary organization ("Confluent").
@@ -45,10 +42,13 @@ impl OrgIndex {
                 .map(|h| h.concept)
         });
         let minted = id::ORG.iri(&text::slug(name));
-        // "Datadog" names org:datadog ("Datadog, Inc."), whose labels leave out the product's name.
-        match known.or_else(|| self.by_iri.get(&minted).copied()) {
+        match known {
             Some(i) => vocabulary_org(ontology, i),
-            None => OrgRef { iri: minted, name: name.trim().to_string(), known: false },
+            // "Datadog" names org:datadog ("Datadog, Inc."), whose labels leave out the product's name.
+            None => match ontology.organization(&minted) {
+                Some(c) => OrgRef { iri: c.iri.clone(), name: c.pref_label.clone(), known: true },
+                None => OrgRef { iri: minted, name: name.trim().to_string(), known: false },
+            },
         }
     }
 }

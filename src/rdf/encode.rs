@@ -261,15 +261,16 @@ fn surface_labels(w: &mut Writer, iri: &str, mentions: &[crate::extract::Mention
 }
 
 /// The vocabulary's own names of an organization that a written form inflects, as `skos:altLabel`s: "Сбер"
-/// for "из Сбера", "Озон" for "в Озоне" (a Cyrillic label the written form runs on past by a case ending), so
-/// the graph names the company as a reader would, not only in the case the sentence needed.
+/// for "из Сбера", "Озон" for "в Озоне" (a Cyrillic label the written form runs on past by one of the
+/// lexicon's case endings), so the graph names the company as a reader would, not only in the case the
+/// sentence needed.
 fn lemma_labels(w: &mut Writer, iri: &str, written: &str, ontology: &Ontology) {
     let Some(concept) = ontology.organization(iri) else { return };
     let key = crate::text::compact_key(written);
+    let endings = &ontology.lexicon.case_endings;
     for label in concept.labels.iter().chain(&concept.exact) {
-        let label_key = crate::text::compact_key(label);
         let inflects =
-            key.len() > label_key.len() && key.starts_with(&label_key) && key[label_key.len()..].chars().count() <= 3;
+            key.strip_prefix(&crate::text::compact_key(label)).is_some_and(|rest| endings.iter().any(|e| e == rest));
         if crate::text::is_cyrillic(label) && inflects {
             w.text(iri, &SKOS.iri("altLabel"), label);
         }
