@@ -13,6 +13,7 @@ use talkgraph::commands;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    without_huge_pages();
     let cli = Cli::parse();
     // `serve` prints from its server threads, so it must not run under this thread's stdout lock.
     let result = match &cli.command {
@@ -27,6 +28,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// No transparent huge pages for this process. mimalloc asks for them on its arenas, so the first touch
+/// of any 4 KB there makes the kernel zero 2 MB: half of a re-ingest's time went to zeroing pages it
+/// never used (0.51 s → 0.33 s at 10k talks), and a full ingest peaked 80 MB higher, no faster.
+fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_thp_disable(true);
 }
 
 /// Runs a command that prints its answer to standard output.

@@ -153,6 +153,32 @@ fn ingest_replaces_an_edited_file_and_drops_a_removed_one() {
     assert!(report.contains("removed  extra.md"), "{report}");
 }
 
+#[test]
+fn an_edited_file_leaves_the_store_exactly_as_a_fresh_ingest_of_the_edited_notes() {
+    // The replacement writes only the difference from the old graph: what it keeps, drops and adds must
+    // come to the new graph exactly. The edit moves every later line (so evidence lines change), drops a
+    // stance and adds one.
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    copy_notes(&notes);
+    let file = notes.join("000_221fd2861c5af3bb.txt");
+    let store = dir.path().join("s");
+    run_ok(&store, &["ingest", notes.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("Выбрали stolon."));
+    let edited =
+        format!("Заметки.\n\n{}\nUnited Traders перешли на Kafka.\n", text.replace("Выбрали stolon.", "Выбрали etcd."));
+    std::fs::write(&file, edited).unwrap();
+    let report = run_ok(&store, &["ingest"]);
+    assert!(report.contains("1 updated"), "{report}");
+    let fresh = dir.path().join("fresh");
+    run_ok(&fresh, &["ingest", notes.to_str().unwrap()]);
+    let export = |store: &std::path::Path| run_ok(store, &["export", "--format", "nq", "--ontology", "all"]);
+    let (updated, clean) = (export(&store), export(&fresh));
+    assert!(updated.contains("United Traders перешли на Kafka."), "the added line is evidence");
+    assert!(updated == clean, "the updated store differs from a fresh ingest of the same notes");
+}
+
 /// Sets a file's modification time `minutes` ago, so that its stamp is old enough to be trusted.
 fn age(path: &std::path::Path, minutes: u64) {
     let when = std::time::SystemTime::now() - std::time::Duration::from_secs(60 * minutes);

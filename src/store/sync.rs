@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, Term};
 use oxigraph::store::Store;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What an ingest changed.
@@ -156,7 +156,7 @@ pub fn apply(
         restamped.extend(load_files(store, &todo, extractor()?, &known, limits, options, &mut report)?);
     }
     for (path, graph) in &missing {
-        replace_graph(store, graph, &[])?;
+        drop_graph(store, graph)?;
         if let Some(shelf) = options.shelf {
             shelf.remove(graph)?;
         }
@@ -263,7 +263,14 @@ fn load_files(
                         let index = number * CHUNK_FILES + i;
                         let mut send_part = |quads| drop(tx.send(Message::Part { file: index, quads }));
                         let shelf = shelving.as_ref().map(|(shelf, ontology)| (*shelf, ontology.as_str()));
-                        let outcome = process(index, file, limits, stamp.clone(), extractor, shelf, &mut send_part);
+                        // A changed file's old graph is read while the file is extracted (on another core
+                        // when one is free): the replacement writes only the difference.
+                        let old_graph = known.get(&file.relative).map(|(graph, _)| graph.as_str());
+                        let (mut outcome, old) = rayon::join(
+                            || process(index, file, limits, stamp.clone(), extractor, shelf, &mut send_part),
+                            || old_graph.map(|graph| graph_quads(store, graph)),
+                        );
+                        outcome.old = old;
                         (options.progress)(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, todo.len());
                         outcome
                     })
@@ -289,7 +296,7 @@ fn load_files(
                 }
                 Message::Chunk(outcomes) => outcomes,
             };
-            for FileOutcome { index, path, graph, stamp, quads, diagnostics, warnings } in outcomes {
+            for FileOutcome { index, path, graph, stamp, quads, old: old_quads, diagnostics, warnings } in outcomes {
                 report.diagnostics.extend(diagnostics);
                 report.warnings.extend(warnings);
                 let Some(quads) = quads else { continue };
@@ -298,7 +305,11 @@ fn load_files(
                 if let Some((old, _)) = known.get(&path) {
                     let mut all = parts_of_changed.remove(&index).unwrap_or_default();
                     all.extend(quads);
-                    replace_graph(store, old, &all)?;
+                    let old_quads = match old_quads {
+                        Some(read) => read?,
+                        None => graph_quads(store, old)?,
+                    };
+                    replace_graph(store, old, &all, &old_quads)?;
                     report.updated.push(path);
                 } else {
                     new_graphs.add(quads)?;
@@ -384,6 +395,8 @@ struct FileOutcome {
     stamp: Option<String>,
     /// The quads not sent on as parts; `None` when the file could not be read.
     quads: Option<Vec<Quad>>,
+    /// A changed file's graph as the store holds it now, read beside the extraction.
+    old: Option<Result<HashSet<Quad>>>,
     diagnostics: Vec<Diagnostic>,
     warnings: Vec<String>,
 }
@@ -423,7 +436,7 @@ fn process(
         }
         None => (None, Vec::new()),
     };
-    FileOutcome { index, path: file.relative.clone(), graph, stamp, quads, diagnostics, warnings }
+    FileOutcome { index, path: file.relative.clone(), graph, stamp, quads, old: None, diagnostics, warnings }
 }
 
 /// Shelves a graph's canned answers from its quads; a file too big to hold whole (its quads went on in
@@ -435,18 +448,36 @@ fn shelve(shelf: &Shelf, graph: &str, fingerprint: &str, quads: Option<&[Quad]>)
     }
 }
 
-/// Replaces one graph's content atomically; a graph left with nothing is dropped, name and all, so that
-/// it is gone from the store's list of graphs (an export or a push never sees an empty graph of a removed
-/// notes file).
-fn replace_graph(store: &Store, graph: &str, quads: &[Quad]) -> Result<()> {
+/// Drops a graph, name and all, so that it is gone from the store's list of graphs (an export or a push
+/// never sees an empty graph of a removed notes file).
+fn drop_graph(store: &Store, graph: &str) -> Result<()> {
     let name = NamedNodeRef::new(graph).with_context(|| format!("bad graph name {graph}"))?;
     let mut tx = store.start_transaction()?;
+    tx.remove_named_graph(name)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The quads a graph holds now.
+fn graph_quads(store: &Store, graph: &str) -> Result<HashSet<Quad>> {
+    let name = NamedNodeRef::new(graph).with_context(|| format!("bad graph name {graph}"))?;
+    Ok(store.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(name))).collect::<Result<_, _>>()?)
+}
+
+/// Replaces one graph's content, `old` (as `graph_quads` read it: the sync is the store's only writer,
+/// so nothing changed it since), with `quads` atomically; a graph left with nothing is dropped. Only the
+/// difference is written: an edited notes file's graph shares most of its quads with the old one, and
+/// each quad written is six index entries in the transaction and in the log the next open replays.
+fn replace_graph(store: &Store, graph: &str, quads: &[Quad], old: &HashSet<Quad>) -> Result<()> {
     if quads.is_empty() {
-        tx.remove_named_graph(name)?;
-    } else {
-        tx.clear_graph(GraphNameRef::NamedNode(name))?;
+        return drop_graph(store, graph);
     }
-    for q in quads {
+    let new: HashSet<&Quad> = quads.iter().collect();
+    let mut tx = store.start_transaction()?;
+    for q in old.iter().filter(|q| !new.contains(q)) {
+        tx.remove(q);
+    }
+    for q in new.into_iter().filter(|q| !old.contains(*q)) {
         tx.insert(q);
     }
     tx.commit()?;
