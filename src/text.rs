@@ -55,6 +55,22 @@ pub fn is_word_char(c: char) -> bool {
     }
 }
 
+/// True for a pictograph a note-taker puts before a line's words as decoration: emoji ("🎤", "👤",
+/// "✅"), arrows, geometric shapes, dingbats and bullets ("▶", "•", "→"), with their joiners and
+/// variation selectors.
+pub fn is_pictograph(c: char) -> bool {
+    matches!(c, '\u{2022}' | '\u{2190}'..='\u{2BFF}' | '\u{1F000}'..='\u{1FAFF}' | '\u{FE0F}' | '\u{200D}' | '\u{20E3}')
+}
+
+/// The text after the pictographs (and spaces) it opens with: "🎤 **Title**" → "**Title**".
+pub fn without_leading_pictographs(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    match trimmed.starts_with(is_pictograph) {
+        true => trimmed.trim_start_matches(|c: char| is_pictograph(c) || c.is_whitespace()),
+        false => text,
+    }
+}
+
 /// True when the word is written in Cyrillic letters (judged by its first letter).
 pub fn is_cyrillic(word: &str) -> bool {
     word.chars().find(|c| c.is_alphabetic()).is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
@@ -207,6 +223,15 @@ mod tests {
 
     fn word_texts(text: &str) -> Vec<&str> {
         words(text).into_iter().map(|w| &text[w.span]).collect()
+    }
+
+    #[test]
+    fn leading_pictographs_are_decoration() {
+        assert_eq!(without_leading_pictographs("🎤 **Title**"), "**Title**");
+        assert_eq!(without_leading_pictographs("👤\u{FE0F} Ana Ribeiro"), "Ana Ribeiro");
+        assert_eq!(without_leading_pictographs("▶ • Talk"), "Talk");
+        assert_eq!(without_leading_pictographs("Talk 🎤"), "Talk 🎤");
+        assert_eq!(without_leading_pictographs("  plain"), "  plain");
     }
 
     #[test]

@@ -241,6 +241,7 @@ fn strip_tags(html: &str) -> String {
 /// that opens the line when a colon follows it ("**Title**: [Slides](…)"), else the whole line; inline
 /// markup and entities resolved.
 pub fn plain_zone(line: &str) -> String {
+    let line = crate::text::without_leading_pictographs(line);
     let mut events = Parser::new_ext(line, options()).into_offset_iter().peekable();
     while matches!(events.peek(), Some((Event::Start(Tag::Paragraph), _))) {
         events.next();

@@ -412,7 +412,7 @@ fn head_title(zone: String, rules: &dyn TalkRules) -> String {
 
 /// True for a line that opens with a short label and a colon ("Speaker: …", "**Докладчик:** …").
 fn is_labelled(line: &str) -> bool {
-    let plain = line.trim_start_matches(['*', '_']);
+    let plain = crate::text::without_leading_pictographs(line).trim_start_matches(['*', '_']);
     plain.split_once(':').is_some_and(|(label, _)| {
         let label = label.trim_end_matches(['*', '_']).trim();
         !label.is_empty() && label.chars().count() <= 24 && label.chars().all(|c| c.is_alphabetic() || c == ' ')

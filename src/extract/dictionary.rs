@@ -182,9 +182,12 @@ impl Dictionary {
         let before = text[..span.start].trim_end();
         let previous_word = before.rsplit(|c: char| !text::is_word_char(c)).next().unwrap_or("");
         let after_preposition = self.prepositions.iter().any(|p| *p == text::normalize(previous_word));
+        // Inside running text: a word of the sentence stands before it ("3/ Next: …" opens a sentence).
+        let sentence_before = before.rsplit(['.', '!', '?', ':']).next().unwrap_or("");
         let capitalised_inside = surface.chars().next().is_some_and(char::is_uppercase)
             && !text::is_cyrillic(surface)
-            && before.chars().next_back().is_some_and(|c| !matches!(c, '.' | '!' | '?' | '-' | ':' | '*'));
+            && sentence_before.chars().any(char::is_alphabetic)
+            && before.chars().next_back().is_some_and(|c| !matches!(c, '-' | '*'));
         after_preposition || capitalised_inside || line.lone_latin_in_russian(span) || line.next_to_technology(span)
     }
 }
@@ -317,10 +320,16 @@ impl<'a> LineContext<'a> {
             return false;
         }
         let has_cyrillic = |w: &str| w.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+        // A word of another sentence is no neighbour ("… Manticore Search. Sphinx тоже рассматривали").
         let latin_neighbour = |i: Option<usize>| {
             i.and_then(|i| self.words.get(i)).is_some_and(|w| {
                 let s = &self.text[w.span.clone()];
-                s.chars().any(|c| c.is_ascii_alphabetic()) && !has_cyrillic(s)
+                let (from, to) = match w.span.start < span.start {
+                    true => (w.span.end, span.start),
+                    false => (span.end, w.span.start),
+                };
+                let gap = self.text.get(from..to).unwrap_or("");
+                s.chars().any(|c| c.is_ascii_alphabetic()) && !has_cyrillic(s) && !gap.contains(['.', '!', '?', ';'])
             })
         };
         let at = self.words.partition_point(|w| w.span.start < span.start);
@@ -373,6 +382,14 @@ mod tests {
     #[test]
     fn finds_inflected_russian_names() {
         assert_eq!(names("положили всё в кафку, мониторим постгрес"), vec!["Apache Kafka", "PostgreSQL"]);
+    }
+
+    #[test]
+    fn an_ambiguous_name_that_opens_a_numbered_post_is_no_technology() {
+        assert!(names("3/ Next: Marco Bianchi on costs").is_empty());
+        assert_eq!(names("we moved the site to Next and React"), vec!["Next.js", "React"]);
+        // A Latin word of the sentence before is no neighbour: "Sphinx" stands alone in its Russian sentence.
+        assert_eq!(names("Перешли на Manticore Search. Sphinx тоже смотрели"), vec!["Manticore Search", "Sphinx"]);
     }
 
     #[test]

@@ -78,11 +78,38 @@ impl SpeakerRules {
             .filter_map(|i| self.talk_verbs.match_at(&toks, i).map(|(len, _)| (i, len)))
             .find_map(|(verb, len)| self.prose_at(&line, &toks, verb, len));
         // "Следующим был доклад Ольги Смирновой из Яндекса": the name right after a talk noun.
-        by_verb.or_else(|| {
-            early
-                .filter_map(|i| self.talk_nouns.match_at(&toks, i).map(|(len, _)| toks[i + len - 1].span.end))
-                .find_map(|end| self.speaker_after(&line[end..]))
-        })
+        by_verb
+            .or_else(|| {
+                early
+                    .clone()
+                    .filter_map(|i| self.talk_nouns.match_at(&toks, i).map(|(len, _)| toks[i + len - 1].span.end))
+                    .find_map(|end| self.speaker_after(&line[end..]))
+            })
+            .or_else(|| self.before_quoted_title(&line, &toks[early]))
+    }
+
+    /// The speaker a sentence names, with a company or job title, before a quoted title and with no talk
+    /// verb: "Next: Marco Bianchi (Engineering Manager, Bending Spoons) — “Cutting our bill”",
+    /// "(Lena Kovacs, Principal Engineer at Spotify) on “Backstage”", "Yuki Tanaka from Mercari, «…»".
+    /// The name is a person's by the name data; it runs to the parenthesis that closes around or after
+    /// it, else to the quote.
+    fn before_quoted_title(&self, line: &str, toks: &[super::phrases::Token]) -> Option<SpeakerLine> {
+        let (quote, mark) = line.char_indices().find(|(_, c)| matches!(c, '"' | '“' | '«'))?;
+        let closed = line[quote + mark.len_utf8()..].contains(['"', '”', '»']);
+        let start = toks.iter().take_while(|t| t.span.end <= quote).find_map(|t| {
+            let word = &line[t.span.clone()];
+            (word.starts_with(char::is_uppercase) && self.names.is_first_name(word)).then_some(t.span.start)
+        })?;
+        let head = &line[start..quote];
+        let end = match head.find(')') {
+            Some(close) if !head[..close].contains('(') => close,
+            Some(close) => close + 1,
+            None => head.len(),
+        };
+        let extent = head[..end].trim().trim_end_matches([',', '—', '–', '-', ':']).trim();
+        let found = self.parse(extent).filter(|s| s.len() == 1)?.pop()?;
+        let described = found.organization.is_some() || found.role.is_some();
+        (closed && described && self.is_person(&found.name)).then_some(found)
     }
 
     /// A speaker's name as a reader writes it: a Russian name in another case ("Ивана Иванова", after
@@ -255,7 +282,22 @@ impl SpeakerRules {
         }
         let consumed = names.iter().map(|(_, from)| from + 1).max().unwrap_or(0);
         let (roles, organization) = self.roles_and_org(&parts[consumed..]);
-        Some(assign(names.into_iter().map(|(n, _)| n).collect(), roles, organization))
+        let speakers = assign(names.into_iter().map(|(n, _)| n).collect(), roles, organization);
+        Some(speakers.into_iter().map(|s| self.role_in_parenthesis(s)).collect())
+    }
+
+    /// "Name (Role, Company)": a company that opens with a job title ("Engineering Manager, Bending
+    /// Spoons") is that role and the company after it; "(Avito, Sphinx)" stays two companies.
+    fn role_in_parenthesis(&self, s: SpeakerLine) -> SpeakerLine {
+        let parts: Vec<String> = match (&s.role, &s.organization) {
+            (None, Some(org)) if org.contains(", ") => org.split(", ").map(|p| p.trim().to_string()).collect(),
+            _ => return s,
+        };
+        if !self.roles.covers(&parts[0]) {
+            return s;
+        }
+        let (roles, organization) = self.roles_and_org(&parts);
+        SpeakerLine { role: Some(roles.join(", ")).filter(|r| !r.is_empty()), organization, ..s }
     }
 
     /// True for a line that is only a speaker marker ("Speakers:", "Докладчики:") before a list of them.
@@ -410,13 +452,25 @@ impl SpeakerRules {
         let m = (2..toks.len().min(5)).find(|&i| self.affiliations.match_at(&toks, i).is_some_and(|(n, _)| n == 1))?;
         let name = text[..toks[m].span.start].trim();
         let org = text[toks[m].span.end..].trim().trim_end_matches(['.', ',']).trim();
+        // "Дина Сафина из Точки, бэкенд-разработчица": a job title after the company.
+        let (org, role) = match org.split_once(", ") {
+            Some((org, role)) if self.is_role_after_org(role) => (org.trim(), Some(role.trim().to_string())),
+            _ => (org, None),
+        };
         let capitalised = org.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
         let short = org.split_whitespace().count() <= 4 && !org.contains([',', '(']);
         (self.is_name(name) && capitalised && short).then(|| SpeakerLine {
             name: name.to_string(),
-            role: None,
+            role,
             organization: Some(org.to_string()),
         })
+    }
+
+    /// A job title written after the company: role words, or a few lower-case words ("бэкенд-разработчица").
+    fn is_role_after_org(&self, text: &str) -> bool {
+        let text = text.trim();
+        let lower = text.starts_with(char::is_lowercase) && text.split_whitespace().count() <= 3;
+        !text.contains([',', '(']) && (self.roles.covers(text) || lower)
     }
 
     /// A unit's head that names both a title and its speakers, in either order and with any of the usual
@@ -494,6 +548,10 @@ impl SpeakerRules {
         let mut i = 0;
         while let Some((len, _)) = self.roles.match_at(&toks, i) {
             i += len;
+        }
+        // A joiner ends no title: "тимлид в Ромашке" is the role "тимлид" and "в" the affiliation.
+        while i > 1 && self.role_joiners.contains(&crate::text::normalize(&part[toks[i - 1].span.clone()])) {
+            i -= 1;
         }
         let lower_start = part.chars().next().is_some_and(char::is_lowercase);
         if i == 0 || i == toks.len() || (!lower_start && i < 1) {
@@ -597,6 +655,7 @@ fn organization_words<'a>(text: &'a str, joiners: &[String]) -> &'a str {
 
 /// Removes emphasis marks and turns `[text](url)` into `text`.
 fn clean_markup(line: &str) -> String {
+    let line = crate::text::without_leading_pictographs(line);
     let mut out = String::with_capacity(line.len());
     let (mut link_middle, mut paren) = (NextOf::new("]("), NextOf::new(")"));
     let mut at = 0;
@@ -776,6 +835,44 @@ mod tests {
             parse("Jane Doe, Staff Engineer, Acme Corp"),
             Some(one("Jane Doe", Some("Staff Engineer"), Some("Acme Corp")))
         );
+    }
+
+    #[test]
+    fn a_parenthesis_that_opens_with_a_job_title_is_role_and_company() {
+        assert_eq!(
+            parse("Marco Bianchi (Engineering Manager, Bending Spoons)"),
+            Some(one("Marco Bianchi", Some("Engineering Manager"), Some("Bending Spoons")))
+        );
+        assert_eq!(parse("Anna Petrova (Avito, Sphinx)"), Some(one("Anna Petrova", None, Some("Avito, Sphinx"))));
+    }
+
+    #[test]
+    fn a_role_joiner_before_the_company_is_the_affiliation() {
+        assert_eq!(
+            parse("Докладчик — Руслан Хайруллин, тимлид в Ромашке"),
+            Some(one("Руслан Хайруллин", Some("тимлид"), Some("Ромашке")))
+        );
+        assert_eq!(
+            parse("Докладчик — Дина Сафина из Точки, бэкенд-разработчица"),
+            Some(one("Дина Сафина", Some("бэкенд-разработчица"), Some("Точки")))
+        );
+    }
+
+    #[test]
+    fn a_name_with_a_company_before_a_quoted_title_introduces_a_talk() {
+        let s = |name: &str, org: &str| Some((name.to_string(), Some(org.to_string())));
+        assert_eq!(
+            prose("3/ Next: Marco Bianchi (Engineering Manager, Bending Spoons) — \"Cutting costs\"."),
+            s("Marco Bianchi", "Bending Spoons")
+        );
+        assert_eq!(
+            prose("First up, (Lena Kovacs, Principal Engineer at Spotify) on “Backstage”."),
+            s("Lena Kovacs", "Spotify")
+        );
+        assert_eq!(prose("Last one: Yuki Tanaka from Mercari, «Spanner in anger»."), s("Yuki Tanaka", "Mercari"));
+        // No company or role: a quote, not a talk; no closing quote: no title.
+        assert_eq!(prose("Then Yuki Tanaka said \"we love Spanner\"."), None);
+        assert_eq!(prose("Yuki Tanaka from Mercari, \"Spanner in"), None);
     }
 
     #[test]
