@@ -205,6 +205,8 @@ pub struct Lexicon {
     pub name_endings: Vec<(String, String)>,
     /// How Russian surnames end in the other cases: (form ending, nominative ending).
     pub surname_case_endings: Vec<(String, String)>,
+    /// How Russian company names end in the other cases: (form ending, nominative ending).
+    pub organization_case_endings: Vec<(String, String)>,
 }
 
 /// Everything `ontology/` defines, as tables.
@@ -439,6 +441,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
             .collect(),
         name_endings: ending_pairs(words("NameEnding")),
         surname_case_endings: ending_pairs(words("SurnameCaseEnding")),
+        organization_case_endings: ending_pairs(words("OrganizationCaseEnding")),
         front_matter_keys: subjects_of_type(subjects, &TG.iri("FrontMatterKey"))
             .flat_map(|(_, p)| {
                 let field = literals(p, &TG.iri("field")).into_iter().next().unwrap_or_default();

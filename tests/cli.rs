@@ -179,6 +179,25 @@ fn an_edited_file_leaves_the_store_exactly_as_a_fresh_ingest_of_the_edited_notes
     assert!(updated == clean, "the updated store differs from a fresh ingest of the same notes");
 }
 
+#[test]
+fn a_company_the_speaker_line_inflects_is_named_as_the_talk_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    let talk = "# Поиск\n\nДокладчик — Руслан Хайруллин, тимлид в Ромашке.\n\nРомашка перешла на Manticore Search.\n\n\
+                # Очереди\n\nДокладчик — Дина Сафина из Точки.\n\nВ Точке используют NATS.\n";
+    std::fs::write(notes.join("talks.md"), talk).unwrap();
+    let store = dir.path().join("s");
+    run_ok(&store, &["ingest", notes.to_str().unwrap()]);
+    let query = "PREFIX tg: <https://talkgraph.dev/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> \
+                 SELECT ?name ?label WHERE { ?p tg:worksFor ?o . ?o skos:prefLabel ?name ; skos:altLabel ?label }";
+    let rows = run_ok(&store, &["query", "--query", query, "--format", "csv"]);
+    // The nominative written in the talk names the company; the speaker line's form stays a label of it.
+    assert!(rows.contains("Ромашка,Ромашке"), "{rows}");
+    // With no nominative in the talk's text the form stays as written.
+    assert!(!rows.contains("Точка"), "{rows}");
+}
+
 /// Sets a file's modification time `minutes` ago, so that its stamp is old enough to be trusted.
 fn age(path: &std::path::Path, minutes: u64) {
     let when = std::time::SystemTime::now() - std::time::Duration::from_secs(60 * minutes);

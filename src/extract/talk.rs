@@ -56,6 +56,7 @@ pub fn extract_talk(
         });
     }
     labelled_fields(ex, doc, talk, &mut facts);
+    nominative_organizations(ex, doc, talk, &mut facts);
     let mut speaker_org = facts.speakers.iter().find_map(|s| s.organization.clone());
     let mut aliases: Vec<(String, OrgRef)> = facts
         .speakers
@@ -508,6 +509,34 @@ fn unit_title(doc: &NoteDocument, talk: &Talk, title: String) -> String {
     }
     let next = talk.lines.get(1).filter(|l| l.kind == LineKind::Text);
     next.map(|l| crate::document::plain_zone(doc.slice(&l.span))).filter(|z| !z.is_empty()).unwrap_or(title)
+}
+
+/// A company the speaker line names in another case ("тимлид в Ромашке", "из Летуаля") that the talk's
+/// own text writes in the nominative ("Ромашка раньше жила на …", by the lexicon's case endings): the
+/// company is named so, and the speaker line's form stays a written name of it.
+fn nominative_organizations(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) {
+    let endings = &ex.ontology.lexicon.organization_case_endings;
+    for speaker in facts.speakers.iter_mut() {
+        let Some(org) = speaker.organization.as_ref() else { continue };
+        if org.known || org.name.contains(' ') || !crate::text::is_cyrillic(&org.name) {
+            continue;
+        }
+        let forms: Vec<String> = endings
+            .iter()
+            .filter_map(|(form, lemma)| {
+                let stem = org.name.strip_suffix(form.as_str())?;
+                (stem.chars().count() >= 3).then(|| format!("{stem}{lemma}"))
+            })
+            .filter(|form| *form != org.name)
+            .collect();
+        let written_so = talk.lines.iter().find_map(|l| {
+            let line = doc.slice(&l.span);
+            line.split(|c: char| !c.is_alphanumeric() && c != '-').find(|w| forms.iter().any(|f| f == w))
+        });
+        if let Some(nominative) = written_so {
+            speaker.organization = Some(ex.organizations.resolve(nominative, &ex.ontology, &ex.dictionary));
+        }
+    }
 }
 
 fn to_speakers(ex: &Extractor, parsed: Vec<super::speakers::SpeakerLine>, line: usize) -> Vec<Speaker> {
