@@ -131,9 +131,20 @@ impl CueRules {
             // of its own (capitalised, no technology we know, no cue) is about that, not what came before.
             let names_another =
                 !refers_back && seg_toks.first().is_some_and(|t| self.is_other_name(sentence, t, &all_mentions));
+            // "Vitess пробовали, отказались", "Consul смотрели, не подошёл": a clause that is a rejection and
+            // nothing else has the last word on the clause before, after a comma too ("решение пока не
+            // нравится" has a subject of its own).
+            let closing_rejection = {
+                let words: Vec<Token> = seg_toks.iter().map(|t| (*t).clone()).collect();
+                self.cues.match_at(&words, 0).is_some_and(|(n, kind)| {
+                    n == words.len()
+                        && *kind == CueKind::Stance(Stance::Rejected)
+                        && self.forward_phrases.match_at(&words, 0).is_none()
+                })
+            };
             if here.is_empty()
                 && !names_another
-                && (hard || refers_back)
+                && (hard || refers_back || closing_rejection)
                 && let Some(stance) = orphan_stance(&items)
                 && !previous.is_empty()
             {
@@ -686,6 +697,14 @@ mod tests {
     fn a_later_cue_after_a_break_has_the_last_word() {
         assert_eq!(stances("Смотрели на NATS, но отказались", &["NATS"]), vec![Some(Rejected)]);
         assert_eq!(stances("We tried Consul but dropped it", &["Consul"]), vec![Some(Rejected)]);
+        // A rejection that ends its clause, after a comma too; one with an object of its own does not.
+        assert_eq!(stances("Vitess пробовали, отказались", &["Vitess"]), vec![Some(Rejected)]);
+        assert_eq!(stances("We tried Nomad, dropped", &["Nomad"]), vec![Some(Rejected)]);
+        assert_eq!(stances("Взяли Kafka, убрали лишнее", &["Kafka"]), vec![Some(Stance::Adopted)]);
+        assert_eq!(
+            stances("Смотрят в сторону Kafka, решение пока не нравится", &["Kafka"]),
+            vec![Some(Stance::Considering)]
+        );
     }
 
     #[test]
