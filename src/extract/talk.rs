@@ -56,6 +56,7 @@ pub fn extract_talk(
         });
     }
     labelled_fields(ex, doc, talk, &mut facts);
+    company_after_first_name(ex, doc, talk, &mut facts);
     nominative_organizations(ex, doc, talk, &mut facts);
     let mut speaker_org = facts.speakers.iter().find_map(|s| s.organization.clone());
     let mut aliases: Vec<(String, OrgRef)> = facts
@@ -509,6 +510,26 @@ fn unit_title(doc: &NoteDocument, talk: &Talk, title: String) -> String {
     }
     let next = talk.lines.get(1).filter(|l| l.kind == LineKind::Text);
     next.map(|l| crate::document::plain_zone(doc.slice(&l.span))).filter(|z| !z.is_empty()).unwrap_or(title)
+}
+
+/// A speaker named without a company whose talk opens by naming them again, by first name, with one
+/// ("### Ольга Кузнецова — «…»" then "Ольга из Ozon Tech, руководит …", "Павел, SRE в Циане."): the
+/// company of that line, read as a speaker line of the full name.
+fn company_after_first_name(ex: &Extractor, doc: &NoteDocument, talk: &Talk, facts: &mut TalkFacts) {
+    for speaker in facts.speakers.iter_mut().filter(|s| s.organization.is_none()) {
+        let Some(first) = speaker.name.split_whitespace().next() else { continue };
+        let opening = talk.lines.iter().filter(|l| l.number > speaker.line).take(3);
+        let company = opening.map(|l| doc.slice(&l.span)).find_map(|text| {
+            let rest = text.strip_prefix(first).filter(|r| r.starts_with([' ', ',']))?;
+            let parsed = ex.speakers.parse(&format!("{}{rest}", speaker.name))?;
+            parsed.into_iter().find(|p| p.name == speaker.name)?.organization
+        });
+        if let Some(company) = company {
+            let company = company.split(", ").next().unwrap_or(&company).trim_end_matches('.').to_string();
+            speaker.organization = Some(ex.organizations.resolve(&company, &ex.ontology, &ex.dictionary));
+            speaker.organization_as_written = Some(company);
+        }
+    }
 }
 
 /// A company the speaker line names in another case ("тимлид в Ромашке", "из Летуаля") that the talk's
