@@ -63,7 +63,9 @@ try {
   await page.waitForFunction((name) => document.querySelector("main h1")?.textContent === name, speakerName);
   check((await page.textContent("main .kind")).trim().toLowerCase() === "person", `${speakerName} has a person page`);
   await page.screenshot({ path: join(shots, "person.png"), fullPage: true });
+  // One step back at a time: a second `goBack` issued before the first has landed can be lost.
   await page.goBack();
+  await page.waitForFunction(kindIs, "talk");
   await page.goBack();
   // The talk page has a stances table too: wait for the Stolon page itself, not any table.
   await page.waitForFunction(() => document.querySelector("main h1")?.textContent.trim() === "Stolon"
