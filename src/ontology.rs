@@ -179,7 +179,8 @@ pub struct Lexicon {
     pub name_conjunctions: Vec<String>,
     /// How Russian surnames end in the nominative ("ов", "ский", "енко").
     pub surname_endings: Vec<String>,
-    /// How a short Russian name ending in a consonant ends in the other singular cases ("а", "ом").
+    /// How a short Russian name ending in a consonant ends in the other singular cases ("а", "ом"): the
+    /// organization case endings whose nominative side is empty.
     pub case_endings: Vec<String>,
     /// Words after which a head names its speakers ("by", "от").
     pub title_speaker_markers: Vec<String>,
@@ -404,6 +405,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
     let words = |class: &str| -> Vec<String> {
         subjects_of_type(subjects, &TG.iri(class)).flat_map(|(_, p)| literals(p, &TG.iri("phrase"))).collect()
     };
+    let organization_case_endings = ending_pairs(words("OrganizationCaseEnding"));
     Lexicon {
         section_headings: words("SectionHeading"),
         speaker_markers: words("SpeakerMarker"),
@@ -423,7 +425,12 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
         org_head_words: words("OrgHeadWord"),
         name_conjunctions: words("NameConjunction"),
         surname_endings: words("SurnameEnding"),
-        case_endings: words("CaseEnding"),
+        // A consonant-final name's endings are the organization endings that add to the whole name ("а>").
+        case_endings: organization_case_endings
+            .iter()
+            .filter(|(_, lemma)| lemma.is_empty())
+            .map(|(form, _)| form.clone())
+            .collect(),
         title_speaker_markers: words("TitleSpeakerMarker"),
         title_speaker_joiners: words("TitleSpeakerJoiner"),
         head_org_markers: words("HeadOrgMarker"),
@@ -441,7 +448,7 @@ fn lexicon(subjects: &BTreeMap<String, Properties>) -> Lexicon {
             .collect(),
         name_endings: ending_pairs(words("NameEnding")),
         surname_case_endings: ending_pairs(words("SurnameCaseEnding")),
-        organization_case_endings: ending_pairs(words("OrganizationCaseEnding")),
+        organization_case_endings,
         front_matter_keys: subjects_of_type(subjects, &TG.iri("FrontMatterKey"))
             .flat_map(|(_, p)| {
                 let field = literals(p, &TG.iri("field")).into_iter().next().unwrap_or_default();
