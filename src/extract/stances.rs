@@ -134,7 +134,8 @@ impl CueRules {
             // "Vitess пробовали, отказались", "Consul смотрели, не подошёл": a clause that is a rejection and
             // nothing else has the last word on the clause before, after a comma too ("решение пока не
             // нравится" has a subject of its own).
-            let closing_rejection = {
+            // Asked last, only of a clause with no technology after one that had some.
+            let closing_rejection = || {
                 let words: Vec<Token> = seg_toks.iter().map(|t| (*t).clone()).collect();
                 self.cues.match_at(&words, 0).is_some_and(|(n, kind)| {
                     n == words.len()
@@ -144,9 +145,9 @@ impl CueRules {
             };
             if here.is_empty()
                 && !names_another
-                && (hard || refers_back || closing_rejection)
-                && let Some(stance) = orphan_stance(&items)
                 && !previous.is_empty()
+                && (hard || refers_back || closing_rejection())
+                && let Some(stance) = orphan_stance(&items)
             {
                 orphaned = Some(stance);
                 any_assigned = true;
