@@ -519,15 +519,16 @@ fn company_after_first_name(ex: &Extractor, doc: &NoteDocument, talk: &Talk, fac
     for speaker in facts.speakers.iter_mut().filter(|s| s.organization.is_none()) {
         let Some(first) = speaker.name.split_whitespace().next() else { continue };
         let opening = talk.lines.iter().filter(|l| l.number > speaker.line).take(3);
-        let company = opening.map(|l| doc.slice(&l.span)).find_map(|text| {
+        let named = opening.map(|l| doc.slice(&l.span)).find_map(|text| {
             let rest = text.strip_prefix(first).filter(|r| r.starts_with([' ', ',']))?;
             let parsed = ex.speakers.parse(&format!("{}{rest}", speaker.name))?;
-            parsed.into_iter().find(|p| p.name == speaker.name)?.organization
+            to_speakers(ex, parsed, speaker.line)
+                .into_iter()
+                .find(|s| s.name == speaker.name && s.organization.is_some())
         });
-        if let Some(company) = company {
-            let company = company.split(", ").next().unwrap_or(&company).trim_end_matches('.').to_string();
-            speaker.organization = Some(ex.organizations.resolve(&company, &ex.ontology, &ex.dictionary));
-            speaker.organization_as_written = Some(company);
+        if let Some(named) = named {
+            speaker.organization = named.organization;
+            speaker.organization_as_written = named.organization_as_written;
         }
     }
 }
